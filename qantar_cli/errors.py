@@ -1,0 +1,53 @@
+"""The exceptions the core raises. The command line turns them into exit codes."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+class QantarError(Exception):
+    """Base class of every error qantar reports to a user."""
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with a knowledge file, located as ``file:line``."""
+
+    file: str
+    line: int | None
+    message: str
+
+    def __str__(self) -> str:
+        where = self.file if self.line is None else f"{self.file}:{self.line}"
+        return f"{where}: {self.message}"
+
+
+class DataError(QantarError):
+    """A knowledge file that cannot be read or is not valid (exit code 1)."""
+
+    def __init__(self, problems: list[Problem]):
+        self.problems = list(problems)
+        super().__init__("\n".join(str(p) for p in self.problems))
+
+    @classmethod
+    def single(cls, file: str, message: str, line: int | None = None) -> "DataError":
+        return cls([Problem(file, line, message)])
+
+
+class QueryError(QantarError):
+    """A question the knowledge base cannot take as asked (exit code 2).
+
+    ``option`` names the option at fault, ``suggestions`` the closest
+    values that would have worked.
+    """
+
+    def __init__(self, message: str, option: str | None = None, suggestions: list[str] | None = None):
+        self.message = message
+        self.option = option
+        self.suggestions = list(suggestions or [])
+        super().__init__(self.full_message())
+
+    def full_message(self) -> str:
+        if not self.suggestions:
+            return self.message
+        return f"{self.message} Did you mean: {', '.join(self.suggestions)}?"

@@ -1,0 +1,219 @@
+"""Answer questions: filter and sort the records of one collection.
+
+``select(kb, kind, **criteria)`` applies every criterion given (they narrow
+one another) and returns records in the documented order:
+
+- events by date, then time, then id (a month-precision date sorts before
+  the days of that month);
+- figures by category, then id; every other kind by id.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Callable
+
+from . import dates, model, names
+from .errors import QueryError
+from .store import KnowledgeBase
+
+VOICES = model.VOICES
+
+#: The date field(s) each kind is filtered on: (start field, end field).
+DATE_FIELDS = {
+    "events": ("date", "end_date"),
+    "figures": ("as_of", None),
+    "sources": ("published", None),
+}
+
+
+@dataclass(frozen=True)
+class SourceMatch:
+    """What ``--source`` asked for: some source ids, or one of the two voices."""
+
+    ids: frozenset[str] = frozenset()
+    voice: str | None = None
+
+
+def date_span(text: str, option: str = "--date") -> tuple:
+    try:
+        return dates.span(text)
+    except ValueError as exc:
+        raise QueryError(f"{exc}.", option) from None
+
+
+def resolve_place(kb: KnowledgeBase, text: str) -> str:
+    pool = [(p["id"], p["name"], p["aliases"]) for p in kb["places"]]
+    return names.resolve_one(text, pool, "region", "--region")
+
+
+def resolve_actor(kb: KnowledgeBase, text: str, option: str = "--actor") -> list[str]:
+    pool = [(a["id"], a["name"], a["aliases"]) for a in kb["actors"]]
+    return names.resolve(text, pool, "actor", option)
+
+
+def resolve_source(kb: KnowledgeBase, text: str) -> SourceMatch:
+    wanted = text.strip().lower()
+    if wanted in VOICES:
+        return SourceMatch(voice=wanted)
+    pool = []
+    for s in kb["sources"]:
+        short = short_name(s["id"])
+        pool.append((s["id"], s["publisher"], [short, s["publisher"]]))
+    return SourceMatch(ids=frozenset(names.resolve(text, pool, "source", "--source")))
+
+
+def short_name(source_id: str) -> str:
+    """``kazinform-2025-chronology`` -> ``kazinform``: the part before the year."""
+    parts = source_id.split("-")
+    for i, part in enumerate(parts):
+        if len(part) == 4 and part.isdigit():
+            return "-".join(parts[:i])
+    return source_id
+
+
+def _span_of(record: dict, fields: tuple[str, str | None]) -> tuple:
+    start = dates.span(record[fields[0]])
+    end_text = record.get(fields[1]) if fields[1] else None
+    return (start[0], dates.span(end_text)[1]) if end_text else start
+
+
+def _cites(record: dict, match: SourceMatch) -> bool:
+    for c in model.citations_of(record):
+        if c["source"] in match.ids or (match.voice and c["origin"] == match.voice):
+            return True
+    return False
+
+
+def select(
+    kb: KnowledgeBase,
+    kind: str,
+    *,
+    date: str | None = None,
+    start: str | None = None,
+    end: str | None = None,
+    region: str | None = None,
+    source: str | None = None,
+    actor: str | None = None,
+    category: str | None = None,
+    actor_kind: str | None = None,
+    name: str | None = None,
+) -> list[dict]:
+    """The records of ``kind`` that meet every criterion given."""
+    if kind not in model.COLLECTIONS:
+        raise QueryError(f"Unknown collection {kind!r}: use one of {', '.join(model.COLLECTIONS)}.")
+    tests: list[Callable[[dict], bool]] = []
+
+    spans = []
+    if date is not None:
+        spans.append(date_span(date, "--date"))
+    if start is not None:
+        first = date_span(start, "--from")[0]
+        spans.append((first, dates.span("9999")[1]))
+    if end is not None:
+        last = date_span(end, "--to")[1]
+        spans.append((dates.span("0001")[0], last))
+    if start is not None and end is not None and spans[-2][0] > spans[-1][1]:
+        raise QueryError(f"--from {start} comes after --to {end}: nothing can match.", "--from")
+    if spans:
+        fields = DATE_FIELDS.get(kind)
+        if fields is None:
+            raise QueryError(f"{kind} have no dates to filter on.", "--date")
+        tests.append(lambda r: all(dates.overlaps(_span_of(r, fields), s) for s in spans))
+
+    if region is not None:
+        place = resolve_place(kb, region)
+        country = place == _country(kb)
+
+        def in_region(r: dict) -> bool:
+            places = [r["id"]] if kind == "places" else r.get("places") or [_country(kb)]
+            if country:
+                return True
+            return any(place in kb.ancestors(p) for p in places)
+
+        tests.append(in_region)
+
+    if source is not None:
+        match = resolve_source(kb, source)
+        if kind == "sources":
+            tests.append(lambda r: r["id"] in match.ids or r["stance"] == match.voice)
+        elif kind == "figures":
+            tests.append(lambda r: (r["origin"] == match.voice) if match.voice else _cites(r, match))
+        else:
+            tests.append(lambda r: _cites(r, match))
+
+    if actor is not None:
+        wanted = set(resolve_actor(kb, actor))
+        if kind == "events":
+            tests.append(lambda r: bool(wanted.intersection(r["actors"])))
+        elif kind == "figures":
+            tests.append(lambda r: r["claimed_by"] in wanted)
+        elif kind == "actors":
+            tests.append(lambda r: r["id"] in wanted)
+        else:
+            raise QueryError(f"{kind} cannot be filtered by actor.", "--actor")
+
+    if category is not None:
+        known = sorted({f["category"] for f in kb["figures"]})
+        if category not in known:
+            raise QueryError(f"Unknown category {category!r}.", "--category",
+                             names_like(category, known) or known)
+        tests.append(lambda r: r["category"] == category)
+
+    if actor_kind is not None:
+        tests.append(lambda r: r["kind"] == actor_kind)
+
+    if name is not None:
+        tests.append(_name_test(kb, name))
+
+    found = [r for r in kb[kind] if all(t(r) for t in tests)]
+    return sorted(found, key=sort_key(kind))
+
+
+def _name_test(kb: KnowledgeBase, text: str) -> Callable[[dict], bool]:
+    """``actors NAME``: exact id/name/alias, else every actor whose name contains it."""
+    try:
+        wanted = set(resolve_actor(kb, text, "NAME"))
+    except QueryError:
+        needle = names.key(text)
+        wanted = {
+            a["id"]
+            for a in kb["actors"]
+            if needle and any(needle in names.key(n) for n in [a["id"], a["name"], *a["aliases"]])
+        }
+        if not wanted:
+            raise
+    return lambda r: r["id"] in wanted
+
+
+def names_like(text: str, options: list[str]) -> list[str]:
+    import difflib
+
+    return difflib.get_close_matches(text, options, n=3, cutoff=0.5)
+
+
+def _country(kb: KnowledgeBase) -> str:
+    for p in kb["places"]:
+        if p["within"] is None:
+            return p["id"]
+    return "kazakhstan"
+
+
+def sort_key(kind: str) -> Callable[[dict], Any]:
+    if kind == "events":
+        return lambda r: (dates.span(r["date"])[0], len(r["date"]), r["time"] or "", r["id"])
+    if kind == "figures":
+        return lambda r: (r["category"], r["id"])
+    return lambda r: r["id"]
+
+
+def supported_by(kb: KnowledgeBase, source_id: str) -> dict[str, list[str]]:
+    """The ids of the records that cite ``source_id``, by collection."""
+    found: dict[str, list[str]] = {}
+    for kind in model.COLLECTIONS:
+        if kind in ("sources", "places"):
+            continue
+        ids = [r["id"] for r in kb[kind] if any(c["source"] == source_id for c in model.citations_of(r))]
+        if ids:
+            found[kind] = ids
+    return found

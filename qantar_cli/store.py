@@ -1,0 +1,238 @@
+"""Find, read, validate and hold a knowledge base.
+
+``load()`` is the library's front door: it returns a ``KnowledgeBase`` or
+raises ``DataError`` listing every problem as ``file:line: message``.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from typing import Any, Iterable
+
+from . import cache, model
+from .errors import DataError, Problem
+
+ENV_DATA = "QANTAR_DATA"
+_PACKAGE_DATA = "data"
+
+
+def _data_dir() -> str:
+    """Where the bundled knowledge file and schema are.
+
+    From a wheel they sit inside the package (``qantar_cli/data``, mapped
+    there at build time); from a source checkout or an editable install they
+    are in the top-level ``data/`` beside the package.
+    """
+    from importlib.resources import files
+
+    inside = files("qantar_cli").joinpath(_PACKAGE_DATA)
+    if inside.joinpath("qantar.yaml").is_file():
+        return str(inside)
+    here = os.path.dirname(os.path.abspath(__file__))
+    return os.path.join(os.path.dirname(here), "data")
+
+
+def bundled_path() -> str:
+    return os.path.join(_data_dir(), "qantar.yaml")
+
+
+def schema_path() -> str:
+    return os.path.join(_data_dir(), "qantar.schema.json")
+
+
+def chosen_path(path: str | os.PathLike[str] | None = None) -> str:
+    """The file to load: ``path``, else ``$QANTAR_DATA``, else the bundled one."""
+    if path is not None:
+        return os.fspath(path)
+    return os.environ.get(ENV_DATA) or bundled_path()
+
+
+def read_bytes(path: str) -> bytes:
+    """Read a knowledge file, refusing what is not one in a sentence."""
+    from .yamlread import MAX_BYTES
+
+    try:
+        if os.path.isdir(path):
+            raise DataError.single(path, "is a directory, not a knowledge file")
+        size = os.path.getsize(path)
+        if size > MAX_BYTES:
+            raise DataError.single(
+                path, f"the file is {size / 2**20:.0f} MiB; a knowledge file may be at most {MAX_BYTES // 2**20} MiB"
+            )
+        with open(path, "rb") as handle:
+            return handle.read(MAX_BYTES + 1)
+    except FileNotFoundError:
+        raise DataError.single(path, "no such file") from None
+    except PermissionError:
+        raise DataError.single(path, "permission denied: the file cannot be read") from None
+    except OSError as exc:
+        raise DataError.single(path, f"cannot read the file: {exc.strerror or exc}") from None
+
+
+def _schema() -> dict:
+    with open(schema_path(), encoding="utf-8") as handle:
+        return json.load(handle)
+
+
+def parse(data: bytes, name: str) -> tuple[dict[str, list[dict]] | None, list[Problem]]:
+    """Parse and check a knowledge file's bytes.
+
+    Returns the collections in contract form (``None`` if there are any
+    problems) and the list of every problem found.
+    """
+    result = examine(data, name)
+    return result.records, result.problems
+
+
+class Examined:
+    """A parsed knowledge file: its raw tree, the lines of its keys, its problems."""
+
+    def __init__(self, name: str, root: dict, lines: Any, problems: list[Problem]):
+        self.name = name
+        self.root = root
+        self.lines = lines
+        self.problems = problems
+        self.records = None if problems else build(root)
+
+    def line_of(self, path: tuple) -> int | None:
+        return self.lines.of(self.root, path)
+
+
+def examine(data: bytes, name: str) -> Examined:
+    """Parse a knowledge file and check it against the schema and the rules.
+
+    Raises ``DataError`` when the file cannot be parsed at all; otherwise
+    every problem is collected in the result.
+    """
+    from . import rules, yamlread
+    from .schema import Validator, format_path
+
+    text = yamlread.decode(data, name)
+    root, lines = yamlread.read(text, name)
+    if not isinstance(root, dict):
+        what = "a list" if isinstance(root, list) else "a single value"
+        raise DataError.single(name, f"the file must be a mapping of collections ({', '.join(model.COLLECTIONS)}), not {what}", 1)
+
+    found: list[tuple[tuple, str]] = list(Validator(_schema()).iter_issues(root))
+    found.extend(rules.check(root))
+
+    problems = []
+    for path, message in found:
+        raw = _raw_scalar(lines, root, path)
+        if raw is not None and "must be" in message:
+            message += f" (YAML read the unquoted {raw} that way: put it in quotes)"
+        where = format_path(path)
+        problems.append(Problem(name, lines.of(root, path), f"{where}: {message}" if where else message))
+    problems.sort(key=lambda p: (p.line or 0))
+    return Examined(name, root, lines, problems)
+
+
+def _raw_scalar(lines: Any, root: Any, path: tuple) -> str | None:
+    node = root
+    for step in path[:-1]:
+        try:
+            node = node[step]
+        except (KeyError, IndexError, TypeError):
+            return None
+    return lines.raw(node, path[-1]) if path else None
+
+
+def build(root: dict) -> dict[str, list[dict]]:
+    """Valid raw collections -> contract records, with computed fields."""
+    stances = {s["id"]: s["stance"] for s in root["sources"]}
+    data = {kind: [model.normalise(kind, r, stances) for r in root[kind]] for kind in model.COLLECTIONS}
+    places = {p["id"]: p for p in data["places"]}
+    for kind in ("events", "figures"):
+        for record in data[kind]:
+            record["regions"] = regions_of(record["places"], places)
+    return data
+
+
+def region_of(place_id: str, places: dict[str, dict]) -> str:
+    """The region-level place a place belongs to.
+
+    That is the place itself or the ancestor that sits directly in the
+    country (a region, or a city of republican significance such as Almaty);
+    the country itself for national-level records.
+    """
+    node = places[place_id]
+    while node["within"] is not None:
+        parent = places[node["within"]]
+        if parent["within"] is None:
+            return node["id"]
+        node = parent
+    return node["id"]
+
+
+def regions_of(place_ids: Iterable[str], places: dict[str, dict]) -> list[str]:
+    seen: dict[str, None] = {}
+    for pid in place_ids:
+        seen.setdefault(region_of(pid, places), None)
+    return list(seen)
+
+
+def check_file(path: str | os.PathLike[str] | None = None) -> list[Problem]:
+    """Every problem of a knowledge file (an empty list when it is valid)."""
+    name = chosen_path(path)
+    try:
+        _, problems = parse(read_bytes(name), name)
+    except DataError as exc:
+        return exc.problems
+    return problems
+
+
+def load(path: str | os.PathLike[str] | None = None, *, use_cache: bool = True) -> "KnowledgeBase":
+    """Load and validate a knowledge file (default: ``$QANTAR_DATA`` or the bundled one)."""
+    name = chosen_path(path)
+    data = read_bytes(name)
+    key = cache.key(data) if use_cache else None
+    records = cache.get(key) if key else None
+    if records is None:
+        records, problems = parse(data, name)
+        if problems:
+            raise DataError(problems)
+        if key:
+            cache.put(key, records)
+    return KnowledgeBase(records, name)
+
+
+class KnowledgeBase:
+    """The six collections, with look-ups by id.
+
+    Queries live in ``qantar_cli.query``; ``select`` is a shortcut to them.
+    """
+
+    def __init__(self, data: dict[str, list[dict]], path: str = "<memory>"):
+        self.path = path
+        self.data = data
+        self.by_id: dict[str, tuple[str, dict]] = {}
+        for kind in model.COLLECTIONS:
+            for record in data[kind]:
+                self.by_id[record["id"]] = (kind, record)
+        self.places = {p["id"]: p for p in data["places"]}
+        self.actors = {a["id"]: a for a in data["actors"]}
+        self.sources = {s["id"]: s for s in data["sources"]}
+
+    def __getitem__(self, kind: str) -> list[dict]:
+        return self.data[kind]
+
+    def get(self, record_id: str) -> tuple[str, dict] | None:
+        return self.by_id.get(record_id)
+
+    def counts(self) -> dict[str, int]:
+        return {kind: len(self.data[kind]) for kind in model.COLLECTIONS}
+
+    def ancestors(self, place_id: str) -> list[str]:
+        """The place and every place it lies within, innermost first."""
+        chain = []
+        node: str | None = place_id
+        while node is not None:
+            chain.append(node)
+            node = self.places[node]["within"]
+        return chain
+
+    def select(self, kind: str, **criteria: Any) -> list[dict]:
+        from .query import select
+
+        return select(self, kind, **criteria)

@@ -1,0 +1,186 @@
+"""Rich tables for people. The only module that imports Rich.
+
+Every string from the data becomes a ``rich.text.Text`` after its control
+characters are made visible, so a title containing ``[bold]`` or an escape
+sequence prints as the characters it is, never as markup or terminal
+control. On a terminal narrower than ``NARROW`` columns, records are printed
+as stacked blocks instead of a table, so dates and ids stay whole.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from typing import IO, Any, Callable
+
+from rich import box
+from rich.console import Console
+from rich.table import Table
+from rich.text import Text
+
+from .render import cell, figure_value, role_text
+
+NARROW = 60
+
+# C0 and C1 controls (tab and newline excepted), DEL, and the bidirectional
+# overrides that can make text read backwards.
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+def clean(value: Any) -> str:
+    """Text safe to show on a terminal: controls become visible \\xNN escapes."""
+    text = "" if value is None else str(value)
+    return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}" if ord(m.group()) < 0x100 else f"\\u{ord(m.group()):04x}", text)
+
+
+def txt(value: Any, style: str = "") -> Text:
+    return Text(clean(value), style=style)
+
+
+def make_console(stream: IO[str], no_color: bool = False, width: int | None = None) -> Console:
+    plain = no_color or bool(os.environ.get("NO_COLOR"))
+    return Console(
+        file=stream,
+        width=width,
+        color_system=None if plain else "auto",
+        no_color=plain,
+        markup=False,
+        emoji=False,
+        highlight=False,
+        soft_wrap=False,
+    )
+
+
+class Column:
+    """One table column: a header, how to draw a record's cell, and its layout."""
+
+    def __init__(self, header: str, draw: Callable[[dict], Text], *, justify: str = "left",
+                 no_wrap: bool = False, ratio: int | None = None, min_width: int | None = None):
+        self.header = header
+        self.draw = draw
+        self.justify = justify
+        self.no_wrap = no_wrap
+        self.ratio = ratio
+        self.min_width = min_width
+
+
+def _sources(record: dict) -> Text:
+    from .model import source_ids
+
+    return Text("\n".join(clean(s) for s in source_ids(record)), style="cyan")
+
+
+def _lines(*parts: tuple[Any, str]) -> Text:
+    out = Text()
+    for value, style in parts:
+        if value in (None, "", []):
+            continue
+        if out:
+            out.append("\n")
+        out.append(clean(value), style=style)
+    return out
+
+
+def columns(kind: str, lookup: Callable[[str], str], support: Callable[[str], str] | None = None) -> list[Column]:
+    """The columns of each kind's table.
+
+    ``lookup`` turns an id into a name; ``support`` says what a source supports.
+    """
+
+    def names(ids: list[str]) -> str:
+        return ", ".join(lookup(i) for i in ids)
+
+    if kind == "events":
+        return [
+            Column("Date", lambda r: _lines((r["date"], "bold"), ("– " + r["end_date"] if r["end_date"] else None, "bold"),
+                                            (r["time"], "")), no_wrap=True),
+            Column("Event", lambda r: _lines((r["title"], "bold"), (r["summary"], "")), ratio=4),
+            Column("Where", lambda r: txt(names(r["places"])), ratio=1),
+            Column("Sources", _sources, no_wrap=True),
+        ]
+    if kind == "figures":
+        return [
+            Column("Value", lambda r: txt(figure_value(r), "bold"), justify="right", no_wrap=True),
+            Column("Unit", lambda r: txt(r["unit"]), ratio=1),
+            Column("What", lambda r: txt(r["label"]), ratio=3),
+            Column("As of", lambda r: txt(r["as_of"]), no_wrap=True),
+            Column("Origin", lambda r: txt(r["origin"], "magenta" if r["origin"] == "official" else "green"), no_wrap=True),
+            Column("Given by", lambda r: txt(lookup(r["claimed_by"]) if r["claimed_by"] else "—"), ratio=1),
+            Column("Sources", _sources, no_wrap=True),
+        ]
+    if kind == "actors":
+        return [
+            Column("Actor", lambda r: _lines((r["name"], "bold"), (r["id"], "dim")), ratio=1),
+            Column("Kind", lambda r: txt(r["kind"]), no_wrap=True),
+            Column("Roles", lambda r: txt("\n".join(role_text(x) for x in r["roles"]) or "—"), ratio=2),
+            Column("Sources", _sources, no_wrap=True),
+        ]
+    if kind == "sources":
+        return [
+            Column("Source", lambda r: _lines((r["id"], "cyan"), (r["publisher"], "bold")), no_wrap=True),
+            Column("Published", lambda r: txt(r["published"]), no_wrap=True),
+            Column("Stance", lambda r: txt(r["stance"], "magenta" if r["stance"] == "official" else "green"), no_wrap=True),
+            Column("Title", lambda r: _lines((r["title"], ""), (r["publisher_kind"], "dim")), ratio=2),
+            Column("Supports", lambda r: txt(support(r["id"]) if support else ""), ratio=1),
+        ]
+    if kind == "places":
+        return [
+            Column("Place", lambda r: _lines((r["name"], "bold"), (r["id"], "dim")), ratio=1),
+            Column("Kind", lambda r: txt(r["kind"]), no_wrap=True),
+            Column("Within", lambda r: txt(lookup(r["within"]) if r["within"] else "—"), ratio=1),
+            Column("Also written", lambda r: txt(", ".join(r["aliases"])), ratio=2),
+        ]
+    if kind == "disputes":
+        def side(voice: str) -> Callable[[dict], Text]:
+            def draw(r: dict) -> Text:
+                out = Text()
+                for p in r["positions"]:
+                    if p["origin"] != voice:
+                        continue
+                    if out:
+                        out.append("\n\n")
+                    out.append(clean(p["claim"]))
+                    out.append("\n" + ", ".join(dict.fromkeys(clean(c["source"]) for c in p["citations"])), style="cyan")
+                return out or Text("—", style="dim")
+            return draw
+
+        return [
+            Column("Question", lambda r: _lines((r["question"], "bold"), (r["id"], "dim")), ratio=2),
+            Column("Official accounts", side("official"), ratio=3),
+            Column("Independent accounts", side("independent"), ratio=3),
+        ]
+    raise ValueError(f"no table for {kind!r}")
+
+
+def print_table(records: list[dict], kind: str, stream: IO[str], *, no_color: bool = False,
+                lookup: Callable[[str], str] | None = None, support: Callable[[str], str] | None = None,
+                title: str | None = None, width: int | None = None) -> None:
+    console = make_console(stream, no_color=no_color, width=width)
+    cols = columns(kind, lookup or (lambda i: i), support)
+    if console.width < NARROW:
+        _print_stacked(console, records, cols)
+        return
+    table = Table(box=box.SIMPLE_HEAD, show_lines=True, expand=False, title=title, title_justify="left",
+                  header_style="bold", pad_edge=False)
+    for c in cols:
+        table.add_column(c.header, justify=c.justify, no_wrap=c.no_wrap, ratio=c.ratio,
+                         min_width=c.min_width, overflow="fold")
+    for record in records:
+        table.add_row(*(c.draw(record) for c in cols))
+    console.print(table)
+
+
+def _print_stacked(console: Console, records: list[dict], cols: list[Column]) -> None:
+    """One block a record, one field a line: for terminals too narrow for a table."""
+    for n, record in enumerate(records):
+        if n:
+            console.print()
+        for c in cols:
+            value = c.draw(record)
+            value.no_wrap = c.no_wrap
+            value.overflow = "ignore" if c.no_wrap else "fold"
+            console.print(Text(c.header + ":", style="bold"))
+            console.print(Text("  ") + value if "\n" not in value.plain else value)
+
+
+__all__ = ["print_table", "clean", "cell"]

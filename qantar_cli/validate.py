@@ -1,0 +1,94 @@
+"""``qantar validate``: every problem of a knowledge file, quotes included.
+
+Without texts, a file is checked as every load checks it (schema and rules).
+With a directory of archived article texts, each source's text is found by
+its ``text_sha256``, whatever the file is called, and every quote must occur
+in it after folding (see ``quotes``).
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+
+from . import model
+from .errors import DataError, Problem
+from .quotes import fold, index_texts, read_folded
+from .store import chosen_path, examine, read_bytes
+
+
+@dataclass
+class Report:
+    path: str
+    problems: list[Problem] = field(default_factory=list)
+    counts: dict[str, int] = field(default_factory=dict)
+    quotes_checked: int = 0
+    texts: str | None = None
+
+    def summary(self) -> str:
+        if self.problems:
+            n = len(self.problems)
+            return f"{self.path}: {n} problem{'s' if n != 1 else ''}"
+        records = sum(self.counts.values())
+        text = f"{self.path}: valid ({records} records: " + ", ".join(f"{v} {k}" for k, v in self.counts.items()) + ")"
+        if self.texts is not None:
+            text += f"; {self.quotes_checked} quotes found in their articles"
+        return text
+
+
+def validate_file(path: str | None = None, texts: str | None = None) -> Report:
+    name = chosen_path(path)
+    report = Report(name, texts=texts)
+    try:
+        result = examine(read_bytes(name), name)
+    except DataError as exc:
+        report.problems = exc.problems
+        return report
+    report.problems = list(result.problems)
+    root = result.root
+    report.counts = {k: len(root.get(k) or []) for k in model.COLLECTIONS if isinstance(root.get(k), list)}
+    if texts is not None and not result.problems:
+        report.problems.extend(check_quotes(result, texts, report))
+    return report
+
+
+def check_quotes(result, texts: str, report: Report) -> list[Problem]:
+    """Every citation's quote must occur in its source's archived text."""
+    problems: list[Problem] = []
+    found = index_texts(texts)
+    folded: dict[str, str | None] = {}
+    for i, source in enumerate(result.root["sources"]):
+        path = found.get(source["text_sha256"])
+        if path is None:
+            problems.append(Problem(result.name, result.line_of(("sources", i, "text_sha256")),
+                                    f"no file in {texts} has the SHA-256 of source {source['id']!r}"))
+            folded[source["id"]] = None
+        else:
+            folded[source["id"]] = read_folded(path)
+    for kind, i, where, cite in _citations(result.root):
+        text = folded.get(cite["source"])
+        if text is None:
+            continue
+        report.quotes_checked += 1
+        if fold(cite["quote"]) not in text:
+            shown = cite["quote"] if len(cite["quote"]) <= 60 else cite["quote"][:57] + "..."
+            problems.append(Problem(result.name, result.line_of(where + ("quote",)),
+                                    f"{kind}[{i}]: the quote {shown!r} is not in {os.path.basename(str(found_path(found, result, cite)))} ({cite['source']})"))
+    return problems
+
+
+def found_path(found: dict[str, str], result, cite: dict) -> str:
+    for s in result.root["sources"]:
+        if s["id"] == cite["source"]:
+            return found.get(s["text_sha256"], "?")
+    return "?"
+
+
+def _citations(root: dict):
+    for kind in model.COLLECTIONS:
+        for i, record in enumerate(root.get(kind) or []):
+            for j, cite in enumerate(record.get("citations") or []):
+                yield kind, i, (kind, i, "citations", j), cite
+            for k, position in enumerate(record.get("positions") or []):
+                for j, cite in enumerate(position.get("citations") or []):
+                    yield kind, i, (kind, i, "positions", k, "citations", j), cite
