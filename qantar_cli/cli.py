@@ -69,8 +69,10 @@ class App:
     def support(self, source_id: str) -> str:
         from .query import supported_by
 
+        from .model import SINGULAR
+
         counts = supported_by(self.kb, source_id)
-        return ", ".join(f"{len(ids)} {kind}" for kind, ids in counts.items()) or "nothing"
+        return ", ".join(f"{len(ids)} {kind if len(ids) != 1 else SINGULAR[kind]}" for kind, ids in counts.items()) or "nothing"
 
     def emit(self, records: list[dict], kind: str, fmt: str, criteria: dict[str, Any] | None = None) -> None:
         from .render import render

@@ -52,22 +52,33 @@ def make_console(stream: IO[str], no_color: bool = False, width: int | None = No
 
 
 class Column:
-    """One table column: a header, how to draw a record's cell, and its layout."""
+    """One table column: a header, how to draw a record's cell, and its layout.
+
+    ``keep`` gives words (ids, dates) that must never be cut: the column is
+    made at least as wide as the longest of them.
+    """
 
     def __init__(self, header: str, draw: Callable[[dict], Text], *, justify: str = "left",
-                 no_wrap: bool = False, ratio: int | None = None, min_width: int | None = None):
+                 no_wrap: bool = False, ratio: int | None = None,
+                 keep: Callable[[dict], list[str]] | None = None):
         self.header = header
         self.draw = draw
         self.justify = justify
         self.no_wrap = no_wrap
         self.ratio = ratio
-        self.min_width = min_width
+        self.keep = keep
 
 
-def _sources(record: dict) -> Text:
+def _source_line(record: dict) -> str:
     from .model import source_ids
 
-    return Text("\n".join(clean(s) for s in source_ids(record)), style="cyan")
+    return ", ".join(clean(s) for s in source_ids(record))
+
+
+def _source_words(record: dict) -> list[str]:
+    from .model import source_ids
+
+    return source_ids(record)
 
 
 def _lines(*parts: tuple[Any, str]) -> Text:
@@ -81,10 +92,16 @@ def _lines(*parts: tuple[Any, str]) -> Text:
     return out
 
 
+def _voice(value: str) -> Text:
+    return txt(value, "magenta" if value == "official" else "green")
+
+
 def columns(kind: str, lookup: Callable[[str], str], support: Callable[[str], str] | None = None) -> list[Column]:
     """The columns of each kind's table.
 
-    ``lookup`` turns an id into a name; ``support`` says what a source supports.
+    ``lookup`` turns an id into a name; ``support`` says what a source
+    supports. Every row shows the ids of its sources, in cyan, under the
+    row's main text.
     """
 
     def names(ids: list[str]) -> str:
@@ -94,41 +111,43 @@ def columns(kind: str, lookup: Callable[[str], str], support: Callable[[str], st
         return [
             Column("Date", lambda r: _lines((r["date"], "bold"), ("– " + r["end_date"] if r["end_date"] else None, "bold"),
                                             (r["time"], "")), no_wrap=True),
-            Column("Event", lambda r: _lines((r["title"], "bold"), (r["summary"], "")), ratio=4),
+            Column("Event", lambda r: _lines((r["title"], "bold"), (r["summary"], ""), (_source_line(r), "cyan")),
+                   ratio=4, keep=_source_words),
             Column("Where", lambda r: txt(names(r["places"])), ratio=1),
-            Column("Sources", _sources, no_wrap=True),
         ]
     if kind == "figures":
         return [
             Column("Value", lambda r: txt(figure_value(r), "bold"), justify="right", no_wrap=True),
             Column("Unit", lambda r: txt(r["unit"]), ratio=1),
-            Column("What", lambda r: txt(r["label"]), ratio=3),
+            Column("What", lambda r: _lines((r["label"], ""),
+                                            ("given by " + lookup(r["claimed_by"]) if r["claimed_by"] else None, "dim"),
+                                            (_source_line(r), "cyan")), ratio=3, keep=_source_words),
             Column("As of", lambda r: txt(r["as_of"]), no_wrap=True),
-            Column("Origin", lambda r: txt(r["origin"], "magenta" if r["origin"] == "official" else "green"), no_wrap=True),
-            Column("Given by", lambda r: txt(lookup(r["claimed_by"]) if r["claimed_by"] else "—"), ratio=1),
-            Column("Sources", _sources, no_wrap=True),
+            Column("Origin", lambda r: _voice(r["origin"]), no_wrap=True),
         ]
     if kind == "actors":
         return [
-            Column("Actor", lambda r: _lines((r["name"], "bold"), (r["id"], "dim")), ratio=1),
+            Column("Actor", lambda r: _lines((r["name"], "bold"), (r["id"], "dim")), ratio=2,
+                   keep=lambda r: [r["id"]]),
             Column("Kind", lambda r: txt(r["kind"]), no_wrap=True),
-            Column("Roles", lambda r: txt("\n".join(role_text(x) for x in r["roles"]) or "—"), ratio=2),
-            Column("Sources", _sources, no_wrap=True),
+            Column("Roles", lambda r: _lines(*((role_text(x), "") for x in r["roles"]), (_source_line(r), "cyan")),
+                   ratio=3, keep=_source_words),
         ]
     if kind == "sources":
         return [
-            Column("Source", lambda r: _lines((r["id"], "cyan"), (r["publisher"], "bold")), no_wrap=True),
-            Column("Published", lambda r: txt(r["published"]), no_wrap=True),
-            Column("Stance", lambda r: txt(r["stance"], "magenta" if r["stance"] == "official" else "green"), no_wrap=True),
-            Column("Title", lambda r: _lines((r["title"], ""), (r["publisher_kind"], "dim")), ratio=2),
-            Column("Supports", lambda r: txt(support(r["id"]) if support else ""), ratio=1),
+            Column("Source", lambda r: _lines((r["id"], "cyan"), (r["publisher"], "bold")), ratio=2,
+                   keep=lambda r: [r["id"]]),
+            Column("Published", lambda r: _lines((r["published"], ""), (r["stance"], "magenta" if r["stance"] == "official" else "green")),
+                   no_wrap=True),
+            Column("Title", lambda r: _lines((r["title"], ""), (r["publisher_kind"], "dim"),
+                                             ("supports " + support(r["id"]) if support else None, "")), ratio=3),
         ]
     if kind == "places":
         return [
-            Column("Place", lambda r: _lines((r["name"], "bold"), (r["id"], "dim")), ratio=1),
+            Column("Place", lambda r: _lines((r["name"], "bold"), (r["id"], "dim")), ratio=2, keep=lambda r: [r["id"]]),
             Column("Kind", lambda r: txt(r["kind"]), no_wrap=True),
-            Column("Within", lambda r: txt(lookup(r["within"]) if r["within"] else "—"), ratio=1),
-            Column("Also written", lambda r: txt(", ".join(r["aliases"])), ratio=2),
+            Column("Within", lambda r: txt(lookup(r["within"]) if r["within"] else "—"), ratio=2),
+            Column("Also written", lambda r: txt(", ".join(r["aliases"])), ratio=3),
         ]
     if kind == "disputes":
         def side(voice: str) -> Callable[[dict], Text]:
@@ -144,10 +163,14 @@ def columns(kind: str, lookup: Callable[[str], str], support: Callable[[str], st
                 return out or Text("—", style="dim")
             return draw
 
+        def words(voice: str) -> Callable[[dict], list[str]]:
+            return lambda r: [c["source"] for p in r["positions"] if p["origin"] == voice for c in p["citations"]]
+
         return [
-            Column("Question", lambda r: _lines((r["question"], "bold"), (r["id"], "dim")), ratio=2),
-            Column("Official accounts", side("official"), ratio=3),
-            Column("Independent accounts", side("independent"), ratio=3),
+            Column("Question", lambda r: _lines((r["question"], "bold"), (r["id"], "dim")), ratio=2,
+                   keep=lambda r: [r["id"]]),
+            Column("Official accounts", side("official"), ratio=3, keep=words("official")),
+            Column("Independent accounts", side("independent"), ratio=3, keep=words("independent")),
         ]
     raise ValueError(f"no table for {kind!r}")
 
@@ -160,11 +183,12 @@ def print_table(records: list[dict], kind: str, stream: IO[str], *, no_color: bo
     if console.width < NARROW:
         _print_stacked(console, records, cols)
         return
-    table = Table(box=box.SIMPLE_HEAD, show_lines=True, expand=False, title=title, title_justify="left",
+    table = Table(box=box.SIMPLE_HEAD, show_lines=True, show_edge=False, expand=True, title=title, title_justify="left",
                   header_style="bold", pad_edge=False)
     for c in cols:
+        longest = max((len(w) for r in records for w in (c.keep(r) if c.keep else [])), default=None)
         table.add_column(c.header, justify=c.justify, no_wrap=c.no_wrap, ratio=c.ratio,
-                         min_width=c.min_width, overflow="fold")
+                         min_width=longest, overflow="fold")
     for record in records:
         table.add_row(*(c.draw(record) for c in cols))
     console.print(table)
