@@ -1,0 +1,47 @@
+"""``qantar actors [NAME]``."""
+
+import pytest
+
+from conftest import assert_usage_error, invoke
+
+
+@pytest.mark.parametrize(
+    "args, expected",
+    [
+        ([], ["csto", "karim-massimov", "kassym-jomart-tokayev", "protesters", "russia"]),
+        (["Masimov"], ["karim-massimov"]),
+        (["massimov"], ["karim-massimov"]),
+        (["Kasym-Zhomart Tokayev"], ["kassym-jomart-tokayev"]),
+        (["kassym-jomart-tokayev"], ["kassym-jomart-tokayev"]),
+        (["CSTO"], ["csto"]),
+        (["security"], ["csto"]),  # part of a name
+        (["--kind", "state"], ["russia"]),
+        (["--kind", "person"], ["karim-massimov", "kassym-jomart-tokayev"]),
+        (["--source", "trt"], ["karim-massimov", "russia"]),
+        (["--source", "independent"], ["csto", "protesters"]),
+        (["--kind", "person", "--source", "official"], ["karim-massimov", "kassym-jomart-tokayev"]),
+    ],
+)
+def test_filters(args, expected):
+    run = invoke("actors", *args, "--json")
+    assert run.ids() == expected
+
+
+@pytest.mark.parametrize(
+    "args, fragments",
+    [
+        (["Nazarbaev"], ["Unknown actor 'Nazarbaev'"]),
+        (["Tokaev"], ["Did you mean", "kassym-jomart-tokayev"]),
+        (["--kind", "robot"], ["--kind", "robot"]),
+    ],
+)
+def test_errors(args, fragments):
+    assert_usage_error(invoke("actors", *args, ok=False), *fragments)
+
+
+def test_roles_keep_their_dates():
+    [massimov] = invoke("actors", "Masimov", "--json").json()
+    assert massimov["roles"] == [{"title": "Chairman of the National Security Committee", "from": None,
+                                  "until": "2022-01-05"}]
+    assert massimov["aliases"] == ["Masimov"]
+    assert massimov["citations"][0]["origin"] == "official"  # defaulted from the source's stance

@@ -1,0 +1,71 @@
+"""Every format parses back; JSON keys follow the contract."""
+
+import csv
+import io
+import json
+
+import pytest
+
+from conftest import invoke
+from qantar_cli.model import FIELDS
+
+KINDS = [("timeline", "events"), ("figures", "figures"), ("actors", "actors"), ("sources", "sources")]
+
+
+@pytest.mark.parametrize("command, kind", KINDS)
+def test_json_has_exactly_the_contract_fields_in_order(command, kind):
+    records = invoke(command, "--json").json()
+    assert records
+    for record in records:
+        assert tuple(record) == FIELDS[kind]
+        for citation in record.get("citations", []):
+            assert list(citation) == ["source", "quote", "origin"]
+            assert citation["origin"] in ("official", "independent")
+
+
+@pytest.mark.parametrize("command, kind", KINDS)
+def test_json_forms_agree(command, kind):
+    as_json = invoke(command, "--json").json()
+    assert invoke(command, "--format", "json").json() == as_json
+    assert invoke(command, "-f", "json").json() == as_json
+    ndjson = invoke(command, "-f", "ndjson").stdout
+    assert ndjson.endswith("\n")
+    assert [json.loads(line) for line in ndjson.splitlines()] == as_json
+
+
+@pytest.mark.parametrize("command, kind", KINDS)
+def test_csv_round_trips(command, kind):
+    out = invoke(command, "-f", "csv").stdout
+    assert "\r" not in out
+    rows = list(csv.reader(io.StringIO(out)))
+    assert tuple(rows[0]) == FIELDS[kind]
+    records = invoke(command, "--json").json()
+    assert [row[0] for row in rows[1:]] == [r["id"] for r in records]
+    for row, record in zip(rows[1:], records):
+        cells = dict(zip(rows[0], row))
+        if "citations" in cells:
+            assert cells["citations"].split("; ") == list(dict.fromkeys(c["source"] for c in record["citations"]))
+
+
+def test_csv_lists_are_joined():
+    rows = list(csv.DictReader(io.StringIO(invoke("timeline", "--date", "2022-01-05", "-f", "csv").stdout)))
+    csto = next(r for r in rows if r["id"] == "2022-01-csto-deployment")
+    assert csto["actors"] == "csto; russia"
+    assert csto["end_date"] == "" and csto["time"] == ""
+
+
+def test_json_is_utf8_not_escaped():
+    out = invoke("places", "--json").stdout
+    assert "Маңғыстау облысы" in out
+    assert "\\u" not in out
+
+
+def test_json_stdout_is_only_json():
+    run = invoke("timeline", "--json")
+    json.loads(run.stdout)
+    assert run.stderr == ""
+
+
+def test_strings_from_data_are_not_markup():
+    out = invoke("timeline", "--date", "2022-01-05", "--region", "almaty").stdout
+    assert "[bold]as told[/bold]" in out

@@ -1,0 +1,123 @@
+"""``qantar timeline``: every filter, what is in and what is out."""
+
+import pytest
+
+from conftest import MINI, assert_usage_error, invoke
+
+ALL = [
+    "2022-01-csto-deployment",
+    "2022-01-01-zhanaozen-protest",
+    "2022-01-02-pavlodar-protest",
+    "2022-01-02-protests-begin",
+    "2022-01-05-almaty-airport",
+    "2022-01-05-state-of-emergency",
+    "2022-01-05-taldykorgan",
+    "2023-01-05-assylov-speech",
+]
+
+
+@pytest.mark.parametrize(
+    "args, expected",
+    [
+        ([], ALL),
+        # a day matches that day, the month-precision CSTO event, and the emergency span
+        (["--date", "2022-01-05"], ["2022-01-csto-deployment", "2022-01-05-almaty-airport",
+                                    "2022-01-05-state-of-emergency", "2022-01-05-taldykorgan"]),
+        (["--date", "2022-01-10"], ["2022-01-csto-deployment", "2022-01-05-state-of-emergency"]),
+        (["--date", "2022-01"], ALL[:-1]),
+        (["--date", "2023"], ["2023-01-05-assylov-speech"]),
+        (["--date", "2021"], []),
+        (["--from", "2022-01-05"], ALL[:1] + ALL[4:]),  # the month-long CSTO event overlaps
+        (["--to", "2022-01-01"], ["2022-01-csto-deployment", "2022-01-01-zhanaozen-protest"]),
+        (["--from", "2022-01-02", "--to", "2022-01-02"],
+         ["2022-01-csto-deployment", "2022-01-02-pavlodar-protest", "2022-01-02-protests-begin"]),
+        # regions: a region matches what lies within it, by id, name or alias
+        (["--region", "mangistau"], ["2022-01-01-zhanaozen-protest", "2022-01-02-protests-begin"]),
+        (["--region", "Mangystau Region"], ["2022-01-01-zhanaozen-protest", "2022-01-02-protests-begin"]),
+        (["--region", "MANGISTAU OBLAST"], ["2022-01-01-zhanaozen-protest", "2022-01-02-protests-begin"]),
+        (["--region", "Маңғыстау облысы"], ["2022-01-01-zhanaozen-protest", "2022-01-02-protests-begin"]),
+        (["--region", "zhanaozen"], ["2022-01-01-zhanaozen-protest"]),
+        (["--region", "almaty"], ["2022-01-05-almaty-airport"]),
+        (["--region", "Almaty Region"], ["2022-01-05-taldykorgan"]),
+        (["--region", "almaty-oblast"], ["2022-01-05-taldykorgan"]),
+        (["--region", "kazakhstan"], ALL),
+        # sources: id, short name, publisher, voice
+        (["--source", "iwpr"], ["2022-01-csto-deployment", "2022-01-02-pavlodar-protest", "2022-01-02-protests-begin"]),
+        (["--source", "iwpr-2023-year-on"],
+         ["2022-01-csto-deployment", "2022-01-02-pavlodar-protest", "2022-01-02-protests-begin"]),
+        (["--source", "Institute for War & Peace Reporting"],
+         ["2022-01-csto-deployment", "2022-01-02-pavlodar-protest", "2022-01-02-protests-begin"]),
+        (["--source", "trt"], ["2023-01-05-assylov-speech"]),
+        (["--source", "official"], ["2022-01-01-zhanaozen-protest", "2022-01-05-almaty-airport",
+                                    "2022-01-05-state-of-emergency", "2022-01-05-taldykorgan",
+                                    "2023-01-05-assylov-speech"]),
+        (["--source", "independent"], ["2022-01-csto-deployment", "2022-01-02-pavlodar-protest",
+                                       "2022-01-02-protests-begin"]),
+        # actors by id, name, alias
+        (["--actor", "Tokayev"], ["2022-01-05-almaty-airport", "2022-01-05-state-of-emergency"]),
+        (["--actor", "csto"], ["2022-01-csto-deployment"]),
+        (["--actor", "protesters"], ["2022-01-01-zhanaozen-protest", "2022-01-02-protests-begin"]),
+        # filters narrow one another
+        (["--date", "2022-01-05", "--region", "almaty"], ["2022-01-05-almaty-airport"]),
+        (["--date", "2022-01-02", "--source", "iwpr", "--region", "pavlodar"], ["2022-01-02-pavlodar-protest"]),
+        (["--region", "mangistau", "--source", "official"], ["2022-01-01-zhanaozen-protest"]),
+    ],
+)
+def test_filters(args, expected):
+    run = invoke("timeline", *args, "--json")
+    assert run.ids() == expected
+    assert run.stderr == ""
+
+
+@pytest.mark.parametrize(
+    "args, fragments",
+    [
+        (["--date", "2022-13"], ["--date", "month must be 01 to 12"]),
+        (["--date", "2022-02-30"], ["--date", "February 2022 has 28 days"]),
+        (["--date", "yesterday"], ["--date", "YYYY, YYYY-MM or YYYY-MM-DD"]),
+        (["--from", "2022-1-5"], ["--from", "YYYY-MM-DD"]),
+        (["--from", "2022-02", "--to", "2022-01"], ["--from", "comes after --to"]),
+        (["--region", "Mangistaw"], ["--region", "Unknown region 'Mangistaw'", "mangystau-region (Mangystau Region)"]),
+        (["--region", "atlantis"], ["--region", "Unknown region 'atlantis'"]),
+        (["--source", "bbc"], ["--source", "Unknown source 'bbc'"]),
+        (["--source", "kazinfrom"], ["--source", "kazinform-2025-chronology"]),
+        (["--actor", "Nazarbayev"], ["--actor", "Unknown actor 'Nazarbayev'"]),
+        (["--json", "--format", "csv"], ["two formats"]),
+        (["--format", "xml"], ["--format", "xml"]),
+    ],
+)
+def test_errors(args, fragments):
+    assert_usage_error(invoke("timeline", *args, ok=False), *fragments)
+
+
+def test_ambiguous_region_lists_candidates(tmp_path):
+    data = tmp_path / "amb.yaml"
+    source = MINI.read_text(encoding="utf-8")
+    data.write_text(source.replace('aliases: ["Almaty Oblast"]', 'aliases: ["Almaty Oblast", "Almaty city"]'), encoding="utf-8")
+    run = invoke("timeline", "--region", "almaty city", data=data, ok=False)
+    assert_usage_error(run, "ambiguous", "almaty (Almaty)", "almaty-region (Almaty Region)")
+
+
+def test_sorted_by_date_then_time():
+    records = invoke("timeline", "--json").json()
+    keys = [(r["date"], r["time"] or "") for r in records]
+    assert keys[0][0] == "2022-01"  # month precision before the days of the month
+    assert [k[0] for k in keys[1:]] == sorted(k[0] for k in keys[1:])
+
+
+def test_empty_result_is_an_empty_list_and_exit_0():
+    run = invoke("timeline", "--date", "2021", "--json")
+    assert run.json() == [] and run.stderr == ""
+    table = invoke("timeline", "--date", "2021")
+    assert table.stdout == ""
+    assert "no events match --date 2021" in table.stderr
+
+
+def test_table_shows_dates_titles_places_and_sources():
+    run = invoke("timeline", "--date", "2022-01-01")
+    assert "2022-01-01" in run.stdout and "17:20" in run.stdout
+    assert "A protest begins in Zhanaozen" in run.stdout
+    assert "kazinform-2025-chronology" in run.stdout
+    assert "Zhanaozen" in run.stdout
+    assert "Pavlodar" not in run.stdout
+    assert "\x1b[" not in run.stdout  # not a terminal: plain
