@@ -1,0 +1,33 @@
+"""Every command has help text and is shown in the README."""
+
+import re
+
+import pytest
+
+from conftest import ROOT, invoke
+from qantar_cli.cli import cli
+
+README = (ROOT / "README.md").read_text(encoding="utf-8")
+COMMANDS = sorted(cli.commands)
+
+
+@pytest.mark.parametrize("name", COMMANDS)
+def test_command_has_help(name):
+    command = cli.commands[name]
+    assert command.help and len(command.help.strip()) > 20
+    out = invoke(name, "--help", data=None).stdout
+    assert out.startswith(f"Usage: qantar {name}")
+    for param in command.params:
+        if param.param_type_name == "option":
+            assert param.help, f"{name} {param.opts} has no help"
+
+
+@pytest.mark.parametrize("name", COMMANDS)
+def test_command_is_in_readme(name):
+    assert re.search(rf"qantar {name}\b", README), f"README does not show `qantar {name}`"
+
+
+def test_readme_leads_with_the_two_setup_commands():
+    blocks = re.findall(r"```(?:\w+)?\n(.*?)```", README, re.S)
+    first = [line for line in blocks[0].splitlines() if line.strip()]
+    assert first == ["pip install . && qantar timeline --date 2022-01-05", "pip install -e '.[test]' && pytest"]
