@@ -17,7 +17,6 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import tempfile
 from typing import Any
 
 FORMAT = 1
@@ -81,6 +80,8 @@ def put(cache_key: str, records: dict[str, Any]) -> None:
     path = _file(cache_key)
     if path is None:
         return
+    import tempfile
+
     folder = os.path.dirname(path)
     try:
         os.makedirs(folder, exist_ok=True)

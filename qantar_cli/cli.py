@@ -204,7 +204,7 @@ def _quiet_stdout() -> None:
         pass
 
 
-@click.group(cls=QantarGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(name="qantar", cls=QantarGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.option("--data", metavar="PATH", envvar="QANTAR_DATA", show_envvar=True,
               help="Load this knowledge file instead of the bundled one.")
 @click.option("--no-color", is_flag=True, help="No colour in tables (NO_COLOR is honoured too).")

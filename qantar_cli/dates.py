@@ -6,14 +6,17 @@ January); filters compare spans.
 
 from __future__ import annotations
 
-import calendar
-import datetime as dt
 import re
 
+Day = tuple[int, int, int]  # (year, month, day): compares like a date, costs no import
+Span = tuple[Day, Day]
+
+_MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
+           "September", "October", "November", "December")
 _FORM = re.compile(r"^([0-9]{4})(?:-([0-9]{2})(?:-([0-9]{2}))?)?$")
 
 
-def span(text: str) -> tuple[dt.date, dt.date]:
+def span(text: str) -> Span:
     """The first and last day a date of any precision covers.
 
     Raises ``ValueError`` with a sentence a user can act on.
@@ -25,16 +28,22 @@ def span(text: str) -> tuple[dt.date, dt.date]:
     if year < 1:
         raise ValueError(f"{text!r} is not a real date: there is no year 0")
     if month is None:
-        return dt.date(year, 1, 1), dt.date(year, 12, 31)
+        return (year, 1, 1), (year, 12, 31)
     if not 1 <= month <= 12:
         raise ValueError(f"{text!r} is not a real date: the month must be 01 to 12")
-    last = calendar.monthrange(year, month)[1]
+    last = days_in_month(year, month)
     if day is None:
-        return dt.date(year, month, 1), dt.date(year, month, last)
+        return (year, month, 1), (year, month, last)
     if not 1 <= day <= last:
-        raise ValueError(f"{text!r} is not a real date: {dt.date(year, month, 1):%B %Y} has {last} days")
-    one = dt.date(year, month, day)
+        raise ValueError(f"{text!r} is not a real date: {_MONTHS[month - 1]} {year} has {last} days")
+    one = (year, month, day)
     return one, one
+
+
+def days_in_month(year: int, month: int) -> int:
+    if month == 2:
+        return 29 if year % 4 == 0 and (year % 100 != 0 or year % 400 == 0) else 28
+    return 30 if month in (4, 6, 9, 11) else 31
 
 
 def is_real(text: str) -> bool:
@@ -45,5 +54,5 @@ def is_real(text: str) -> bool:
     return True
 
 
-def overlaps(a: tuple[dt.date, dt.date], b: tuple[dt.date, dt.date]) -> bool:
+def overlaps(a: Span, b: Span) -> bool:
     return a[0] <= b[1] and b[0] <= a[1]

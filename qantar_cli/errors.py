@@ -2,20 +2,29 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 
 class QantarError(Exception):
     """Base class of every error qantar reports to a user."""
 
 
-@dataclass(frozen=True)
 class Problem:
     """One thing wrong with a knowledge file, located as ``file:line``."""
 
-    file: str
-    line: int | None
-    message: str
+    __slots__ = ("file", "line", "message")
+
+    def __init__(self, file: str, line: int | None, message: str):
+        self.file = file
+        self.line = line
+        self.message = message
+
+    def __repr__(self) -> str:
+        return f"Problem({self.file!r}, {self.line!r}, {self.message!r})"
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Problem) and (self.file, self.line, self.message) == (other.file, other.line, other.message)
+
+    def __hash__(self) -> int:
+        return hash((self.file, self.line, self.message))
 
     def __str__(self) -> str:
         where = self.file if self.line is None else f"{self.file}:{self.line}"

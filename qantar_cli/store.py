@@ -24,13 +24,18 @@ def _data_dir() -> str:
     there at build time); from a source checkout or an editable install they
     are in the top-level ``data/`` beside the package.
     """
-    from importlib.resources import files
-
-    inside = files("qantar_cli").joinpath(_PACKAGE_DATA)
-    if inside.joinpath("qantar.yaml").is_file():
-        return str(inside)
     here = os.path.dirname(os.path.abspath(__file__))
-    return os.path.join(os.path.dirname(here), "data")
+    inside = os.path.join(here, _PACKAGE_DATA)
+    if os.path.isfile(os.path.join(inside, "qantar.yaml")):
+        return inside  # an installed wheel: the fast path, no importlib.resources import
+    checkout = os.path.join(os.path.dirname(here), "data")
+    if os.path.isfile(os.path.join(checkout, "qantar.yaml")):
+        return checkout  # a source checkout or an editable install
+    from importlib.resources import as_file, files  # anything else, e.g. a zipped install
+
+    resource = files("qantar_cli").joinpath(_PACKAGE_DATA)
+    with as_file(resource) as path:
+        return str(path)
 
 
 def bundled_path() -> str:

@@ -92,8 +92,7 @@ def _lines(*parts: tuple[Any, str]) -> Text:
     return out
 
 
-def _voice(value: str) -> Text:
-    return txt(value, "magenta" if value == "official" else "green")
+_VOICE_STYLE = {"official": "magenta", "independent": "green"}
 
 
 def columns(kind: str, lookup: Callable[[str], str], support: Callable[[str], str] | None = None) -> list[Column]:
@@ -111,19 +110,17 @@ def columns(kind: str, lookup: Callable[[str], str], support: Callable[[str], st
         return [
             Column("Date", lambda r: _lines((r["date"], "bold"), ("– " + r["end_date"] if r["end_date"] else None, "bold"),
                                             (r["time"], "")), no_wrap=True),
-            Column("Event", lambda r: _lines((r["title"], "bold"), (r["summary"], ""), (_source_line(r), "cyan")),
+            Column("Event", lambda r: _lines((r["title"], "bold"), (_source_line(r), "cyan")),
                    ratio=4, keep=_source_words),
             Column("Where", lambda r: txt(names(r["places"])), ratio=1),
         ]
     if kind == "figures":
         return [
-            Column("Value", lambda r: txt(figure_value(r), "bold"), justify="right", no_wrap=True),
-            Column("Unit", lambda r: txt(r["unit"]), ratio=1),
+            Column("Value", lambda r: _lines((figure_value(r), "bold"), (r["unit"], "dim")), justify="right", no_wrap=True),
             Column("What", lambda r: _lines((r["label"], ""),
                                             ("given by " + lookup(r["claimed_by"]) if r["claimed_by"] else None, "dim"),
-                                            (_source_line(r), "cyan")), ratio=3, keep=_source_words),
-            Column("As of", lambda r: txt(r["as_of"]), no_wrap=True),
-            Column("Origin", lambda r: _voice(r["origin"]), no_wrap=True),
+                                            (_source_line(r), "cyan")), ratio=4, keep=_source_words),
+            Column("As of", lambda r: _lines((r["as_of"], ""), (r["origin"], _VOICE_STYLE[r["origin"]])), no_wrap=True),
         ]
     if kind == "actors":
         return [
@@ -137,7 +134,7 @@ def columns(kind: str, lookup: Callable[[str], str], support: Callable[[str], st
         return [
             Column("Source", lambda r: _lines((r["id"], "cyan"), (r["publisher"], "bold")), ratio=2,
                    keep=lambda r: [r["id"]]),
-            Column("Published", lambda r: _lines((r["published"], ""), (r["stance"], "magenta" if r["stance"] == "official" else "green")),
+            Column("Published", lambda r: _lines((r["published"], ""), (r["stance"], _VOICE_STYLE.get(r["stance"], ""))),
                    no_wrap=True),
             Column("Title", lambda r: _lines((r["title"], ""), (r["publisher_kind"], "dim"),
                                              ("supports " + support(r["id"]) if support else None, "")), ratio=3),
