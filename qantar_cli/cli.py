@@ -309,6 +309,53 @@ def _print_support(app: App, source_id: str) -> None:
 
 
 @cli.command()
+@filter_options("source")
+@output_options
+@click.pass_obj
+def disputes(app: App, fmt: str | None, as_json: bool, **criteria: Any) -> None:
+    """Where the sources disagree: each question with its positions side by side.
+
+    --source keeps the disputes in which that source, or that voice
+    (official, independent), takes a position.
+
+    \b
+    qantar disputes
+    qantar disputes --source iwpr --json
+    """
+    _run(app, "disputes", fmt, as_json, criteria)
+
+
+@cli.command()
+@click.argument("record_id", metavar="ID")
+@output_options
+@click.pass_obj
+def show(app: App, record_id: str, fmt: str | None, as_json: bool) -> None:
+    """Any record in full, with every citation's quote, and its related records.
+
+    ID is a record id from any list (an event, figure, actor, place, source
+    or dispute); an actor's or place's name or alias works too. --json gives
+    a one-record array with the fields of that record's list command.
+
+    \b
+    qantar show karim-massimov
+    qantar show 2022-01-05-almaty-airport --json
+    """
+    from .query import find, related
+
+    chosen = chosen_format(fmt, as_json)
+    try:
+        kind, record = find(app.kb, record_id)
+    except QueryError as exc:
+        raise usage(exc) from None
+    if chosen != "table":
+        app.emit([record], kind, chosen)
+        return
+    from .tables import print_detail
+
+    print_detail(kind, record, related(app.kb, kind, record), sys.stdout, no_color=app.no_color, lookup=app.name_of)
+
+
+@cli.command()
 @filter_options("region")
 @output_options
 @click.pass_obj

@@ -217,3 +217,49 @@ def supported_by(kb: KnowledgeBase, source_id: str) -> dict[str, list[str]]:
         if ids:
             found[kind] = ids
     return found
+
+
+def find(kb: KnowledgeBase, text: str) -> tuple[str, dict]:
+    """A record of any kind by id, or an actor or place by name or alias."""
+    found = kb.get(text.strip())
+    if found is not None:
+        return found
+    for kind, pool in (("actors", [(a["id"], a["name"], a["aliases"]) for a in kb["actors"]]),
+                       ("places", [(p["id"], p["name"], p["aliases"]) for p in kb["places"]])):
+        try:
+            hits = names.resolve(text, pool, kind[:-1], "ID")
+        except QueryError:
+            continue
+        if len(hits) == 1:
+            return kb.get(hits[0])
+    import difflib
+
+    close = difflib.get_close_matches(text.strip().lower(), list(kb.by_id), n=3, cutoff=0.6)
+    raise QueryError(f"No record has the id {text.strip()!r}.", "ID", close)
+
+
+def related(kb: KnowledgeBase, kind: str, record: dict) -> dict[str, list[dict]]:
+    """The records connected to ``record``, by collection, each sorted as its list is."""
+    rid = record["id"]
+    out: dict[str, list[dict]] = {}
+
+    def put(name: str, records: list[dict]) -> None:
+        if records:
+            out[name] = sorted(records, key=sort_key(name))
+
+    if kind == "actors":
+        put("events", [e for e in kb["events"] if rid in e["actors"]])
+        put("figures", [f for f in kb["figures"] if f["claimed_by"] == rid])
+    elif kind == "sources":
+        for name, ids in supported_by(kb, rid).items():
+            put(name, [kb.get(i)[1] for i in ids])
+    elif kind == "places":
+        put("places", [p for p in kb["places"] if p["within"] == rid])
+        put("events", [e for e in kb["events"] if any(rid in kb.ancestors(p) for p in e["places"])])
+        put("figures", [f for f in kb["figures"] if any(rid in kb.ancestors(p) for p in f["places"])])
+    elif kind in ("events", "figures"):
+        ids = record.get("actors", []) + ([record["claimed_by"]] if record.get("claimed_by") else [])
+        put("actors", [kb.actors[i] for i in dict.fromkeys(ids)])
+        put("places", [kb.places[i] for i in record["places"]])
+    put("sources", [kb.sources[s] for s in model.source_ids(record)] if kind != "sources" else [])
+    return out

@@ -15,6 +15,7 @@ from typing import IO, Any, Callable
 
 from rich import box
 from rich.console import Console
+from rich.padding import Padding
 from rich.table import Table
 from rich.text import Text
 
@@ -156,7 +157,7 @@ def columns(kind: str, lookup: Callable[[str], str], support: Callable[[str], st
                     if out:
                         out.append("\n\n")
                     out.append(clean(p["claim"]))
-                    out.append("\n" + ", ".join(dict.fromkeys(clean(c["source"]) for c in p["citations"])), style="cyan")
+                    out.append("\n" + "\n".join(dict.fromkeys(clean(c["source"]) for c in p["citations"])), style="cyan")
                 return out or Text("—", style="dim")
             return draw
 
@@ -180,6 +181,9 @@ def print_table(records: list[dict], kind: str, stream: IO[str], *, no_color: bo
     if console.width < NARROW:
         _print_stacked(console, records, cols)
         return
+    if kind == "disputes":
+        _print_disputes(console, records, cols)
+        return
     table = Table(box=box.SIMPLE_HEAD, show_lines=True, show_edge=False, expand=True, title=title, title_justify="left",
                   header_style="bold", pad_edge=False)
     for c in cols:
@@ -189,6 +193,24 @@ def print_table(records: list[dict], kind: str, stream: IO[str], *, no_color: bo
     for record in records:
         table.add_row(*(c.draw(record) for c in cols))
     console.print(table)
+
+
+def _print_disputes(console: Console, records: list[dict], cols: list[Column]) -> None:
+    """A heading a question, then its official and independent accounts side by side."""
+    question, sides = cols[0], cols[1:]
+    for n, record in enumerate(records):
+        if n:
+            console.print()
+        console.print(question.draw(record))
+        table = Table(box=box.SIMPLE_HEAD, show_edge=False, expand=True, header_style="bold", pad_edge=False)
+        for c in sides:
+            longest = max((len(w) for w in c.keep(record)), default=None) if c.keep else None
+            table.add_column(c.header, ratio=1, min_width=longest, overflow="fold")
+        table.add_row(*(c.draw(record) for c in sides))
+        console.print(table)
+        note = record.get("note")
+        if note:
+            console.print(Padding(Text("Note: ", style="bold") + txt(note, "dim"), (0, 0, 0, 0)))
 
 
 def _print_stacked(console: Console, records: list[dict], cols: list[Column]) -> None:
@@ -205,3 +227,64 @@ def _print_stacked(console: Console, records: list[dict], cols: list[Column]) ->
 
 
 __all__ = ["print_table", "clean", "cell"]
+
+
+def print_detail(kind: str, record: dict, related: dict[str, list[dict]], stream: IO[str], *,
+                 no_color: bool = False, lookup: Callable[[str], str] | None = None,
+                 width: int | None = None) -> None:
+    """One record in full: every field, every citation with its quote, then related records."""
+    from .model import SINGULAR
+
+    console = make_console(stream, no_color=no_color, width=width)
+    name = lookup or (lambda i: i)
+    console.print(Text(SINGULAR[kind].capitalize() + " ", style="bold") + Text(clean(record["id"]), style="bold cyan"))
+    grid = Table.grid(padding=(0, 2))
+    grid.add_column(style="bold", no_wrap=True)
+    grid.add_column(overflow="fold")
+    for field, value in record.items():
+        if field in ("citations", "positions"):
+            continue
+        grid.add_row(Text(field), _detail_value(field, value, name))
+    console.print(grid)
+    if record.get("positions"):
+        for n, position in enumerate(record["positions"], 1):
+            console.print()
+            console.print(Text(f"Position {n} ({position['origin']})", style="bold"))
+            console.print(Padding(txt(position["claim"]), (0, 0, 0, 2)))
+            _print_citations(console, position["citations"])
+    if record.get("citations"):
+        console.print()
+        console.print(Text("Citations", style="bold"))
+        _print_citations(console, record["citations"])
+    for group, records in related.items():
+        console.print()
+        console.print(Text(f"Related {group} ({len(records)})", style="bold"))
+        for r in records:
+            label = r.get("title") or r.get("label") or r.get("name") or r.get("question") or ""
+            line = Text(clean(r["id"]), style="cyan")
+            when = r.get("date") or r.get("as_of") or r.get("published")
+            if when:
+                line += Text(f"  {clean(when)}")
+            line += Text("  ") + txt(label)
+            console.print(Padding(line, (0, 0, 0, 2)))
+
+
+def _detail_value(field: str, value: Any, name: Callable[[str], str]) -> Text:
+    if value is None or value == []:
+        return Text("—", style="dim")
+    if field == "roles":
+        return txt("\n".join(role_text(r) for r in value))
+    if field in ("places", "regions", "actors") and isinstance(value, list):
+        return txt(", ".join(f"{name(v)} ({v})" for v in value))
+    if field in ("within", "claimed_by") and isinstance(value, str):
+        return txt(f"{name(value)} ({value})")
+    if isinstance(value, list):
+        return txt(", ".join(str(v) for v in value))
+    return txt(cell(field, value))
+
+
+def _print_citations(console: Console, citations: list[dict]) -> None:
+    for c in citations:
+        line = Text(clean(c["source"]), style="cyan") + Text(f" ({clean(c['origin'])})", style="dim")
+        console.print(Padding(line, (0, 0, 0, 2)))
+        console.print(Padding(Text("“") + txt(c["quote"], "italic") + Text("”"), (0, 0, 0, 4)))

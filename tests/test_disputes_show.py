@@ -1,0 +1,66 @@
+"""``qantar disputes`` and ``qantar show ID``."""
+
+import pytest
+
+from conftest import assert_usage_error, invoke
+from qantar_cli.model import FIELDS
+
+
+@pytest.mark.parametrize(
+    "args, expected",
+    [
+        ([], ["protest-start-date"]),
+        (["--source", "iwpr"], ["protest-start-date"]),
+        (["--source", "official"], ["protest-start-date"]),
+        (["--source", "trt"], []),
+    ],
+)
+def test_disputes_filters(args, expected):
+    assert invoke("disputes", *args, "--json").ids() == expected
+
+
+def test_dispute_json_and_table():
+    [dispute] = invoke("disputes", "--json").json()
+    assert tuple(dispute) == FIELDS["disputes"]
+    assert [p["origin"] for p in dispute["positions"]] == ["official", "independent"]
+    assert list(dispute["positions"][0]) == ["claim", "origin", "citations"]
+    out = invoke("disputes").stdout
+    assert "When did the protests begin?" in out
+    header = next(line for line in out.splitlines() if "Official accounts" in line)
+    assert header.index("Official accounts") < header.index("Independent accounts")
+    official_row = next(line for line in out.splitlines() if "Kazinform: on 1 January" in line)
+    assert "IWPR: on 2 January" in official_row  # side by side, on one line
+
+
+@pytest.mark.parametrize(
+    "ident, kind_fields, in_table",
+    [
+        ("kassym-jomart-tokayev", "actors", ["Actor kassym-jomart-tokayev", "Kasym-Zhomart", "Related events (2)",
+                                             "2022-01-05-state-of-emergency", "Related figures (1)"]),
+        ("Masimov", "actors", ["Actor karim-massimov"]),
+        ("2022-01-05-almaty-airport", "events", ["Event 2022-01-05-almaty-airport", "“captured the Almaty city's",
+                                                 "kazinform-2025-chronology (official)", "Related actors"]),
+        ("killed-official", "figures", ["Figure killed-official", "238", "Kassym-Jomart Tokayev"]),
+        ("iwpr-2023-year-on", "sources", ["Source iwpr-2023-year-on", "Related events (3)", "Related figures (3)"]),
+        ("mangystau-region", "places", ["Place mangystau-region", "Related places (2)", "2022-01-01-zhanaozen-protest"]),
+        ("Mangistau", "places", ["Place mangystau-region"]),
+        ("protest-start-date", "disputes", ["Position 1 (official)", "Position 2 (independent)"]),
+    ],
+)
+def test_show(ident, kind_fields, in_table):
+    out = invoke("show", ident).stdout
+    for fragment in in_table:
+        assert fragment in out
+    [record] = invoke("show", ident, "--json").json()
+    assert tuple(record) == FIELDS[kind_fields]
+
+
+def test_show_related_are_right():
+    out = invoke("show", "csto").stdout
+    assert "2022-01-csto-deployment" in out
+    assert "2022-01-01-zhanaozen-protest" not in out
+
+
+def test_show_unknown_id_suggests():
+    run = invoke("show", "karim-masimov", ok=False)
+    assert_usage_error(run, "No record has the id 'karim-masimov'", "karim-massimov")
