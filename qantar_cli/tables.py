@@ -214,16 +214,23 @@ def _print_disputes(console: Console, records: list[dict], cols: list[Column]) -
 
 
 def _print_stacked(console: Console, records: list[dict], cols: list[Column]) -> None:
-    """One block a record, one field a line: for terminals too narrow for a table."""
+    """One block a record, one field a line: for terminals too narrow for a table.
+
+    A line that is a single word (a date, an id) is never cut: it may run
+    past the edge, and the terminal wraps it whole.
+    """
     for n, record in enumerate(records):
         if n:
             console.print()
         for c in cols:
-            value = c.draw(record)
-            value.no_wrap = c.no_wrap
-            value.overflow = "ignore" if c.no_wrap else "fold"
             console.print(Text(c.header + ":", style="bold"))
-            console.print(Text("  ") + value if "\n" not in value.plain else value)
+            for line in c.draw(record).split("\n"):
+                if " " not in line.plain.strip():
+                    line.no_wrap = True
+                    line.overflow = "ignore"
+                    console.print(Text("  ") + line, no_wrap=True, overflow="ignore", crop=False)
+                else:
+                    console.print(Padding(line, (0, 0, 0, 2)))
 
 
 __all__ = ["print_table", "clean", "cell"]
