@@ -14,10 +14,14 @@ own key is ignored and rebuilt. Entries live in the user's cache directory
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 from typing import Any
+
+try:  # BLAKE2 from its own C module: hashlib would first load OpenSSL (~2 ms at start-up)
+    from _blake2 import blake2b as _blake2b
+except ImportError:  # pragma: no cover - other Python implementations
+    from hashlib import blake2b as _blake2b
 
 FORMAT = 1
 KEEP = 16
@@ -41,7 +45,7 @@ def key(data: bytes) -> str | None:
     from . import __version__
     from .store import schema_path
 
-    digest = hashlib.sha256(data)
+    digest = _blake2b(data, digest_size=32)
     here = os.path.dirname(os.path.abspath(__file__))
     stamp = [str(FORMAT), __version__]
     try:

@@ -10,7 +10,6 @@ one another) and returns records in the documented order:
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any, Callable
 
 from . import dates, model, names
@@ -27,12 +26,14 @@ DATE_FIELDS = {
 }
 
 
-@dataclass(frozen=True)
 class SourceMatch:
     """What ``--source`` asked for: some source ids, or one of the two voices."""
 
-    ids: frozenset[str] = frozenset()
-    voice: str | None = None
+    __slots__ = ("ids", "voice")
+
+    def __init__(self, ids: frozenset[str] = frozenset(), voice: str | None = None):
+        self.ids = ids
+        self.voice = voice
 
 
 def date_span(text: str, option: str = "--date") -> tuple:

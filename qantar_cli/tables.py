@@ -15,13 +15,28 @@ from typing import IO, Any, Callable
 
 from rich import box
 from rich.console import Console
+from rich.cells import cell_len
+from rich.measure import Measurement
 from rich.padding import Padding
+from rich.segment import Segment
 from rich.table import Table
 from rich.text import Text
 
 from .render import cell, figure_value, role_text
 
 NARROW = 60
+
+# Like box.SIMPLE_HEAD: a rule under the header, blank verticals between columns.
+_BOX = box.Box(
+    "    \n"
+    "    \n"
+    " ── \n"
+    "    \n"
+    "    \n"
+    "    \n"
+    "    \n"
+    "    \n"
+)
 
 # C0 and C1 controls (tab and newline excepted), DEL, and the bidirectional
 # overrides that can make text read backwards.
@@ -117,7 +132,8 @@ def columns(kind: str, lookup: Callable[[str], str], support: Callable[[str], st
         ]
     if kind == "figures":
         return [
-            Column("Value", lambda r: _lines((figure_value(r), "bold"), (r["unit"], "dim")), justify="right", no_wrap=True),
+            Column("Value", lambda r: _lines((figure_value(r), "bold"), (r["unit"], "dim")), justify="right", ratio=1,
+                   keep=lambda r: [figure_value(r)]),
             Column("What", lambda r: _lines((r["label"], ""),
                                             ("given by " + lookup(r["claimed_by"]) if r["claimed_by"] else None, "dim"),
                                             (_source_line(r), "cyan")), ratio=4, keep=_source_words),
@@ -173,6 +189,121 @@ def columns(kind: str, lookup: Callable[[str], str], support: Callable[[str], st
     raise ValueError(f"no table for {kind!r}")
 
 
+GAP = 2  # columns apart: one blank vertical of the box plus one of padding
+
+
+def column_widths(total: int, cols: list[Column], records: list[dict], rows: list[list[Text]],
+                  gap: int = GAP) -> list[int] | None:
+    """Each column's width: whole for no-wrap columns, the rest shared by ratio.
+
+    A column with ``keep`` words is at least as wide as the longest of them.
+    None when the terminal is too narrow for that.
+    """
+    natural = []
+    for i, c in enumerate(cols):
+        cells = [row[i] for row in rows]
+        header = len(c.header)
+        if c.no_wrap:
+            natural.append(max([header] + [max((cell_len(line) for line in t.plain.split("\n")), default=0) for t in cells]))
+        else:
+            natural.append(None)
+    minimum = []
+    for i, c in enumerate(cols):
+        keep = max((cell_len(w) for r in records for w in (c.keep(r) if c.keep else [])), default=0)
+        minimum.append(max(keep, len(c.header), 4))
+    free = total - gap * (len(cols) - 1) - sum(n for n in natural if n is not None)
+    flexible = [i for i, n in enumerate(natural) if n is None]
+    if free < sum(minimum[i] for i in flexible):
+        return None
+    widths = list(natural)
+    weights = sum(cols[i].ratio or 1 for i in flexible)
+    left, share = free, {}
+    for i in flexible:
+        share[i] = max(minimum[i], free * (cols[i].ratio or 1) // weights)
+    over = sum(share.values()) - free
+    for i in sorted(flexible, key=lambda i: -(share[i] - minimum[i])):  # give back from the roomiest
+        if over <= 0:
+            break
+        cut = min(over, share[i] - minimum[i])
+        share[i] -= cut
+        over -= cut
+    for i in flexible:
+        widths[i] = share[i]
+        left -= share[i]
+    if flexible and left > 0:
+        widths[flexible[0] if len(flexible) == 1 else max(flexible, key=lambda i: cols[i].ratio or 1)] += left
+    return widths
+
+
+class _Block:
+    """A table cell already wrapped to its width: Rich draws it as it is."""
+
+    __slots__ = ("lines", "width")
+
+    def __init__(self, text: Text, width: int, justify: str, console: Console, styles: dict[str, Any]):
+        self.width = width
+        self.lines: list[list[Segment]] = []
+        plain = text.plain
+        for start, end, style in _line_styles(text):
+            style_obj = styles.get(style)
+            if style_obj is None:
+                style_obj = styles[style] = console.get_style(style) if style else None
+            for line in wrap(plain[start:end], width):
+                pad = width - cell_len(line)
+                if justify == "right" and pad > 0:
+                    self.lines.append([Segment(" " * pad), Segment(line, style_obj)])
+                else:
+                    self.lines.append([Segment(line, style_obj)])
+
+    def __rich_console__(self, console: Console, options: Any):
+        newline = Segment.line()
+        for i, line in enumerate(self.lines):
+            if i:
+                yield newline
+            yield from line
+
+    def __rich_measure__(self, console: Console, options: Any) -> Measurement:
+        return Measurement(self.width, self.width)
+
+    def __str__(self) -> str:  # what Rich shows if it ever needs a plain header
+        return "\n".join("".join(seg.text for seg in line) for line in self.lines)
+
+
+def _line_styles(text: Text) -> list[tuple[int, int, str]]:
+    """(start, end, style) of each line of a Text built by ``_lines``: one style a line."""
+    out = []
+    plain = text.plain
+    style_at = {span.start: str(span.style) for span in text.spans}
+    start = 0
+    for line in plain.split("\n"):
+        end = start + len(line)
+        out.append((start, end, style_at.get(start, str(text.style) if text.style else "")))
+        start = end + 1
+    return out
+
+
+def wrap(line: str, width: int) -> list[str]:
+    """Greedy word wrap to ``width`` cells; a word longer than a line is folded."""
+    if cell_len(line) <= width:
+        return [line]
+    out: list[str] = []
+    current = ""
+    for word in line.split(" "):
+        candidate = f"{current} {word}" if current else word
+        if cell_len(candidate) <= width:
+            current = candidate
+            continue
+        if current:
+            out.append(current)
+        while cell_len(word) > width:
+            out.append(word[:width])
+            word = word[width:]
+        current = word
+    if current or not out:
+        out.append(current)
+    return out
+
+
 def print_table(records: list[dict], kind: str, stream: IO[str], *, no_color: bool = False,
                 lookup: Callable[[str], str] | None = None, support: Callable[[str], str] | None = None,
                 title: str | None = None, width: int | None = None) -> None:
@@ -184,14 +315,24 @@ def print_table(records: list[dict], kind: str, stream: IO[str], *, no_color: bo
     if kind == "disputes":
         _print_disputes(console, records, cols)
         return
-    table = Table(box=box.SIMPLE_HEAD, show_lines=True, show_edge=False, expand=True, title=title, title_justify="left",
-                  header_style="bold", pad_edge=False)
-    for c in cols:
-        longest = max((len(w) for r in records for w in (c.keep(r) if c.keep else [])), default=None)
-        table.add_column(c.header, justify=c.justify, no_wrap=c.no_wrap, ratio=c.ratio,
-                         min_width=longest, overflow="fold")
-    for record in records:
-        table.add_row(*(c.draw(record) for c in cols))
+    rows = [[c.draw(record) for c in cols] for record in records]
+    widths = column_widths(console.width, cols, records, rows, gap=GAP)
+    if widths is None:
+        _print_stacked(console, records, cols)
+        return
+    # Widths are computed and cells wrapped here, so Rich neither measures
+    # nor re-wraps every cell: that halves the drawing time of a long table.
+    # A cell is one narrower than its column (but the last), which with the
+    # box's blank vertical keeps columns two apart.
+    table = Table(box=_BOX, show_lines=True, show_edge=False, title=title, title_justify="left",
+                  header_style="bold", padding=0)
+    styles: dict[str, Any] = {}
+    last = len(cols) - 1
+    for i, (c, w) in enumerate(zip(cols, widths)):
+        header = _Block(Text(c.header, style="bold"), w, c.justify, console, styles)
+        table.add_column(header, no_wrap=True, width=w + (GAP - 1 if i < last else 0), overflow="ignore")
+    for row in rows:
+        table.add_row(*(_Block(text, w, c.justify, console, styles) for text, w, c in zip(row, widths, cols)))
     console.print(table)
 
 
@@ -202,7 +343,7 @@ def _print_disputes(console: Console, records: list[dict], cols: list[Column]) -
         if n:
             console.print()
         console.print(question.draw(record))
-        table = Table(box=box.SIMPLE_HEAD, show_edge=False, expand=True, header_style="bold", pad_edge=False)
+        table = Table(box=_BOX, show_edge=False, expand=True, header_style="bold", padding=(0, 1), pad_edge=False)
         for c in sides:
             longest = max((len(w) for w in c.keep(record)), default=None) if c.keep else None
             table.add_column(c.header, ratio=1, min_width=longest, overflow="fold")
