@@ -165,6 +165,17 @@ def chosen_format(fmt: str | None, as_json: bool) -> str:
 class QantarGroup(click.Group):
     """A group whose ``main`` maps every ending to its exit code, quietly."""
 
+    def invoke(self, ctx: click.Context) -> Any:
+        # Click turns a closed pipe into exit 1; a reader that stopped early
+        # (`| head`) is not an error, so end quietly with 0 instead.
+        try:
+            result = super().invoke(ctx)
+            sys.stdout.flush()
+            return result
+        except BrokenPipeError:
+            _quiet_stdout()
+            return 0
+
     def main(self, args: Any = None, prog_name: str | None = None, complete_var: str | None = None,
              standalone_mode: bool = True, **extra: Any) -> Any:
         if not standalone_mode:

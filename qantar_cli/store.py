@@ -129,8 +129,27 @@ def examine(data: bytes, name: str) -> Examined:
             message += f" (YAML read the unquoted {raw} that way: put it in quotes)"
         where = format_path(path)
         problems.append(Problem(name, lines.of(root, path), f"{where}: {message}" if where else message))
+    problems.extend(_yaml11_numbers(lines, name))
     problems.sort(key=lambda p: (p.line or 0))
     return Examined(name, root, lines, problems)
+
+
+_NUMBER_FIELDS = ("value", "value_max", "lat", "lon")
+
+
+def _yaml11_numbers(lines: Any, name: str) -> list[Problem]:
+    """Numbers YAML 1.1 reads in a way no one means: 0777 (octal 511), 1:30 (base 60, 90)."""
+    import re
+
+    surprising = re.compile(r"^[-+]?(0[0-7_]+|0b[01_]+|0x[0-9a-fA-F_]+|[0-9][0-9_]*(:[0-5]?[0-9])+(\.[0-9_]*)?)$")
+    found = []
+    for line, keys, raw in lines.entries():
+        for key, text in raw.items():
+            if key in _NUMBER_FIELDS and surprising.match(text):
+                found.append(Problem(name, keys.get(key, line),
+                                     f"{key}: YAML 1.1 reads the unquoted {text} as a different number "
+                                     f"(octal, binary, hexadecimal or base 60): write the number in plain decimal"))
+    return found
 
 
 def _raw_scalar(lines: Any, root: Any, path: tuple) -> str | None:

@@ -78,6 +78,10 @@ class Lines:
                 line = entry[0]
         return line
 
+    def entries(self):
+        """(line, key lines, raw scalars) of every mapping."""
+        return self._maps.values()
+
     def raw(self, mapping: Any, key: Any) -> str | None:
         """The source text of an unquoted scalar that YAML did not read as a string."""
         entry = self._maps.get(id(mapping)) if isinstance(mapping, dict) else None
