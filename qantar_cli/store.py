@@ -53,26 +53,36 @@ def chosen_path(path: str | os.PathLike[str] | None = None) -> str:
     return os.environ.get(ENV_DATA) or bundled_path()
 
 
+def display_name(path: str) -> str:
+    """How messages name a file: relative to the working directory when inside it."""
+    try:
+        relative = os.path.relpath(path)
+    except ValueError:  # another drive, on Windows
+        return path
+    return path if relative.startswith("..") else relative
+
+
 def read_bytes(path: str) -> bytes:
     """Read a knowledge file, refusing what is not one in a sentence."""
     from .yamlread import MAX_BYTES
 
+    shown = display_name(path)
     try:
         if os.path.isdir(path):
-            raise DataError.single(path, "is a directory, not a knowledge file")
+            raise DataError.single(shown, "is a directory, not a knowledge file")
         size = os.path.getsize(path)
         if size > MAX_BYTES:
             raise DataError.single(
-                path, f"the file is {size / 2**20:.0f} MiB; a knowledge file may be at most {MAX_BYTES // 2**20} MiB"
+                shown, f"the file is {size / 2**20:.0f} MiB; a knowledge file may be at most {MAX_BYTES // 2**20} MiB"
             )
         with open(path, "rb") as handle:
             return handle.read(MAX_BYTES + 1)
     except FileNotFoundError:
-        raise DataError.single(path, "no such file") from None
+        raise DataError.single(shown, "no such file") from None
     except PermissionError:
-        raise DataError.single(path, "permission denied: the file cannot be read") from None
+        raise DataError.single(shown, "permission denied: the file cannot be read") from None
     except OSError as exc:
-        raise DataError.single(path, f"cannot read the file: {exc.strerror or exc}") from None
+        raise DataError.single(shown, f"cannot read the file: {exc.strerror or exc}") from None
 
 
 def _schema() -> dict:
@@ -200,7 +210,7 @@ def check_file(path: str | os.PathLike[str] | None = None) -> list[Problem]:
     """Every problem of a knowledge file (an empty list when it is valid)."""
     name = chosen_path(path)
     try:
-        _, problems = parse(read_bytes(name), name)
+        _, problems = parse(read_bytes(name), display_name(name))
     except DataError as exc:
         return exc.problems
     return problems
@@ -213,7 +223,7 @@ def load(path: str | os.PathLike[str] | None = None, *, use_cache: bool = True) 
     key = cache.key(data) if use_cache else None
     records = cache.get(key) if key else None
     if records is None:
-        records, problems = parse(data, name)
+        records, problems = parse(data, display_name(name))
         if problems:
             raise DataError(problems)
         if key:

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from . import model
 from .errors import DataError, Problem
 from .quotes import fold, index_texts, read_folded
-from .store import chosen_path, examine, read_bytes
+from .store import chosen_path, display_name, examine, read_bytes
 
 
 @dataclass
@@ -38,9 +38,9 @@ class Report:
 
 def validate_file(path: str | None = None, texts: str | None = None) -> Report:
     name = chosen_path(path)
-    report = Report(name, texts=texts)
+    report = Report(display_name(name), texts=texts)
     try:
-        result = examine(read_bytes(name), name)
+        result = examine(read_bytes(name), display_name(name))
     except DataError as exc:
         report.problems = exc.problems
         return report
