@@ -3,8 +3,8 @@
 ``select(kb, kind, **criteria)`` applies every criterion given (they narrow
 one another) and returns records in the documented order:
 
-- events by date, then time, then id (a month-precision date sorts before
-  the days of that month);
+- events by date, then time, then id; an event known only to the month or
+  year comes after the days of that month or year;
 - figures by category, then id; every other kind by id.
 """
 
@@ -200,9 +200,18 @@ def _country(kb: KnowledgeBase) -> str:
     return "kazakhstan"
 
 
+def _event_order(record: dict) -> tuple:
+    """Day-dated events by day and time; an event known only to the month or the
+    year comes after the days of that month or year (by then, it had happened);
+    a span with an end date sits at its first day."""
+    start, end = dates.span(record["date"])
+    day = start if len(record["date"]) == 10 or record["end_date"] else end
+    return (day, -len(record["date"]), record["time"] or "", record["id"])
+
+
 def sort_key(kind: str) -> Callable[[dict], Any]:
     if kind == "events":
-        return lambda r: (dates.span(r["date"])[0], len(r["date"]), r["time"] or "", r["id"])
+        return _event_order
     if kind == "figures":
         return lambda r: (r["category"], r["id"])
     return lambda r: r["id"]

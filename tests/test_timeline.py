@@ -5,15 +5,16 @@ import pytest
 from conftest import MINI, assert_usage_error, invoke
 
 ALL = [
-    "2022-01-csto-deployment",
     "2022-01-01-zhanaozen-protest",
     "2022-01-02-pavlodar-protest",
     "2022-01-02-protests-begin",
     "2022-01-05-almaty-airport",
     "2022-01-05-state-of-emergency",
     "2022-01-05-taldykorgan",
+    "2022-01-csto-deployment",  # known only to the month: after the days of January
     "2023-01-05-assylov-speech",
 ]
+CSTO = ["2022-01-csto-deployment"]
 
 
 @pytest.mark.parametrize(
@@ -21,16 +22,16 @@ ALL = [
     [
         ([], ALL),
         # a day matches that day, the month-precision CSTO event, and the emergency span
-        (["--date", "2022-01-05"], ["2022-01-csto-deployment", "2022-01-05-almaty-airport",
-                                    "2022-01-05-state-of-emergency", "2022-01-05-taldykorgan"]),
-        (["--date", "2022-01-10"], ["2022-01-csto-deployment", "2022-01-05-state-of-emergency"]),
+        (["--date", "2022-01-05"], ["2022-01-05-almaty-airport", "2022-01-05-state-of-emergency",
+                                    "2022-01-05-taldykorgan", "2022-01-csto-deployment"]),
+        (["--date", "2022-01-10"], ["2022-01-05-state-of-emergency", "2022-01-csto-deployment"]),
         (["--date", "2022-01"], ALL[:-1]),
         (["--date", "2023"], ["2023-01-05-assylov-speech"]),
         (["--date", "2021"], []),
-        (["--from", "2022-01-05"], ALL[:1] + ALL[4:]),  # the month-long CSTO event overlaps
-        (["--to", "2022-01-01"], ["2022-01-csto-deployment", "2022-01-01-zhanaozen-protest"]),
+        (["--from", "2022-01-05"], ALL[3:]),  # the month-long CSTO event overlaps
+        (["--to", "2022-01-01"], ["2022-01-01-zhanaozen-protest", "2022-01-csto-deployment"]),
         (["--from", "2022-01-02", "--to", "2022-01-02"],
-         ["2022-01-csto-deployment", "2022-01-02-pavlodar-protest", "2022-01-02-protests-begin"]),
+         ["2022-01-02-pavlodar-protest", "2022-01-02-protests-begin", "2022-01-csto-deployment"]),
         # regions: a region matches what lies within it, by id, name or alias
         (["--region", "mangistau"], ["2022-01-01-zhanaozen-protest", "2022-01-02-protests-begin"]),
         (["--region", "Mangystau Region"], ["2022-01-01-zhanaozen-protest", "2022-01-02-protests-begin"]),
@@ -42,17 +43,17 @@ ALL = [
         (["--region", "almaty-oblast"], ["2022-01-05-taldykorgan"]),
         (["--region", "kazakhstan"], ALL),
         # sources: id, short name, publisher, voice
-        (["--source", "iwpr"], ["2022-01-csto-deployment", "2022-01-02-pavlodar-protest", "2022-01-02-protests-begin"]),
+        (["--source", "iwpr"], ["2022-01-02-pavlodar-protest", "2022-01-02-protests-begin", "2022-01-csto-deployment"]),
         (["--source", "iwpr-2023-year-on"],
-         ["2022-01-csto-deployment", "2022-01-02-pavlodar-protest", "2022-01-02-protests-begin"]),
+         ["2022-01-02-pavlodar-protest", "2022-01-02-protests-begin", "2022-01-csto-deployment"]),
         (["--source", "Institute for War & Peace Reporting"],
-         ["2022-01-csto-deployment", "2022-01-02-pavlodar-protest", "2022-01-02-protests-begin"]),
+         ["2022-01-02-pavlodar-protest", "2022-01-02-protests-begin", "2022-01-csto-deployment"]),
         (["--source", "trt"], ["2023-01-05-assylov-speech"]),
         (["--source", "official"], ["2022-01-01-zhanaozen-protest", "2022-01-05-almaty-airport",
                                     "2022-01-05-state-of-emergency", "2022-01-05-taldykorgan",
                                     "2023-01-05-assylov-speech"]),
-        (["--source", "independent"], ["2022-01-csto-deployment", "2022-01-02-pavlodar-protest",
-                                       "2022-01-02-protests-begin"]),
+        (["--source", "independent"], ["2022-01-02-pavlodar-protest", "2022-01-02-protests-begin",
+                                       "2022-01-csto-deployment"]),
         # actors by id, name, alias
         (["--actor", "Tokayev"], ["2022-01-05-almaty-airport", "2022-01-05-state-of-emergency"]),
         (["--actor", "csto"], ["2022-01-csto-deployment"]),
@@ -100,9 +101,11 @@ def test_ambiguous_region_lists_candidates(tmp_path):
 
 def test_sorted_by_date_then_time():
     records = invoke("timeline", "--json").json()
-    keys = [(r["date"], r["time"] or "") for r in records]
-    assert keys[0][0] == "2022-01"  # month precision before the days of the month
-    assert [k[0] for k in keys[1:]] == sorted(k[0] for k in keys[1:])
+    days = [r["date"] for r in records if len(r["date"]) == 10]
+    assert days == sorted(days)
+    dates = [r["date"] for r in records]
+    assert dates.index("2022-01") > dates.index("2022-01-05")  # the month after its days
+    assert dates.index("2022-01") < dates.index("2023-01-05")
 
 
 def test_empty_result_is_an_empty_list_and_exit_0():
