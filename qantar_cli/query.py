@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import Any, Callable
 
-from . import dates, model, names
+from . import dates, model
 from .errors import QueryError
 from .store import KnowledgeBase
 
@@ -44,16 +44,22 @@ def date_span(text: str, option: str = "--date") -> tuple:
 
 
 def resolve_place(kb: KnowledgeBase, text: str) -> str:
+    from . import names
+
     pool = [(p["id"], p["name"], p["aliases"]) for p in kb["places"]]
     return names.resolve_one(text, pool, "region", "--region")
 
 
 def resolve_actor(kb: KnowledgeBase, text: str, option: str = "--actor") -> list[str]:
+    from . import names
+
     pool = [(a["id"], a["name"], a["aliases"]) for a in kb["actors"]]
     return names.resolve(text, pool, "actor", option)
 
 
 def resolve_source(kb: KnowledgeBase, text: str) -> SourceMatch:
+    from . import names
+
     wanted = text.strip().lower()
     if wanted in VOICES:
         return SourceMatch(voice=wanted)
@@ -173,6 +179,8 @@ def select(
 
 def _name_test(kb: KnowledgeBase, text: str) -> Callable[[dict], bool]:
     """``actors NAME``: exact id/name/alias, else every actor whose name contains it."""
+    from . import names
+
     try:
         wanted = set(resolve_actor(kb, text, "NAME"))
     except QueryError:
@@ -231,6 +239,8 @@ def supported_by(kb: KnowledgeBase, source_id: str) -> dict[str, list[str]]:
 
 def find(kb: KnowledgeBase, text: str) -> tuple[str, dict]:
     """A record of any kind by id, or an actor or place by name or alias."""
+    from . import names
+
     found = kb.get(text.strip())
     if found is not None:
         return found

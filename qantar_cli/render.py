@@ -6,7 +6,6 @@ table form lives in ``tables`` and is the only path that imports Rich.
 
 from __future__ import annotations
 
-import csv
 import json
 import sys
 from typing import IO, Any
@@ -51,6 +50,8 @@ def write_csv(records: list[dict], kind: str, out: IO[str]) -> None:
     Lists are joined with "; ", citations become their source ids, roles
     "title (from – until)", a dispute's positions "origin: claim".
     """
+    import csv
+
     fields = model.FIELDS[kind]
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(fields)
