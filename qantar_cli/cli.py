@@ -7,6 +7,7 @@ Nothing here knows YAML or Rich. Core exceptions become exit codes:
 
 from __future__ import annotations
 
+import errno
 import os
 import sys
 from functools import cached_property
@@ -33,6 +34,18 @@ class DataProblem(click.ClickException):
     def show(self, file: Any = None) -> None:
         for problem in self.error.problems:
             click.echo(f"qantar: {problem}", err=True)
+
+
+class _OutputError(click.ClickException):
+    """stdout cannot take the answer (a full disk, a device error)."""
+
+    exit_code = 1
+
+    def __init__(self, error: OSError):
+        super().__init__(f"cannot write the output: {error.strerror or error}")
+
+    def show(self, file: Any = None) -> None:
+        click.echo(f"qantar: {self.message}", err=True)
 
 
 class App:
@@ -125,10 +138,11 @@ _FILTERS: dict[str, Callable] = {
     "source": click.option("--source", metavar="S",
                            help="A source id, a publisher (kazinform, iwpr, trt, global-voices, "
                                 "astana-times), or a voice: official or independent."),
-    "actor": click.option("--actor", metavar="A", help="Records involving an actor, by id, name or alias."),
+    "actor": click.option("--actor", metavar="A",
+                          help="Events involving an actor, or figures given by one; by id, name or alias."),
     "category": click.option("--category", metavar="C",
                              help="A figure category: casualties, detentions, prosecutions, weapons, ..."),
-    "kind": click.option("--kind", "actor_kind", type=click.Choice(ACTOR_KINDS), help="Only actors of this kind."),
+    "kind": click.option("--kind", "actor_kind", type=click.Choice(ACTOR_KINDS, case_sensitive=False), help="Only actors of this kind."),
 }
 
 
@@ -175,6 +189,11 @@ class QantarGroup(click.Group):
         except BrokenPipeError:
             _quiet_stdout()
             return 0
+        except OSError as exc:
+            if exc.errno == errno.EPIPE:
+                _quiet_stdout()
+                return 0
+            raise _OutputError(exc) from None
 
     def main(self, args: Any = None, prog_name: str | None = None, complete_var: str | None = None,
              standalone_mode: bool = True, **extra: Any) -> Any:
@@ -184,6 +203,12 @@ class QantarGroup(click.Group):
         try:
             code = super().main(args, prog_name or "qantar", complete_var, False, **extra)
             sys.stdout.flush()
+        except click.exceptions.NoSuchOption as exc:
+            if exc.option_name in _GLOBAL_OPTIONS:
+                exc.message = (f"{exc.option_name} is a global option: give it before the command, "
+                               f"as in qantar {exc.option_name}{' PATH' if exc.option_name == '--data' else ''} timeline")
+            exc.show()
+            code = exc.exit_code
         except click.ClickException as exc:
             exc.show()
             code = exc.exit_code
@@ -192,11 +217,20 @@ class QantarGroup(click.Group):
         except BrokenPipeError:
             _quiet_stdout()
             code = 0
+        except OSError as exc:  # a full disk, a device error: one sentence, no traceback
+            _quiet_stdout()
+            click.echo(f"qantar: cannot write the output: {exc.strerror or exc}", err=True)
+            code = 1
         sys.exit(code if isinstance(code, int) else 0)
+
+
+_GLOBAL_OPTIONS = ("--data", "--no-color", "--version")
 
 
 def _prepare_streams() -> None:
     """Make sure no character in the data can crash an ASCII-only stream."""
+    if sys.stdout is None:  # started with stdout closed (`qantar ... >&-`)
+        sys.stdout = open(os.devnull, "w", encoding="utf-8")
     for stream, errors in ((sys.stdout, "replace"), (sys.stderr, "backslashreplace")):
         encoding = (getattr(stream, "encoding", None) or "").lower()
         if not encoding.startswith("utf") and hasattr(stream, "reconfigure"):
@@ -300,7 +334,14 @@ def sources(app: App, source_id: str | None, fmt: str | None, as_json: bool, **c
         if criteria.get("source") is not None:
             raise click.UsageError("Give a source ID or --source, not both.")
         criteria["source"] = source_id
-    records = app.select("sources", **criteria)
+    try:
+        from .query import select
+
+        records = select(app.kb, "sources", **criteria)
+    except QueryError as exc:
+        if source_id is not None and exc.option == "--source":
+            exc.option = "ID"
+        raise usage(exc) from None
     app.emit(records, "sources", chosen, criteria)
     if source_id is not None and chosen == "table" and len(records) == 1:
         _print_support(app, records[0]["id"])
@@ -349,7 +390,7 @@ def show(app: App, record_id: str, fmt: str | None, as_json: bool) -> None:
 
     \b
     qantar show karim-massimov
-    qantar show 2022-01-05-almaty-airport --json
+    qantar show 2022-01-05-almaty-airport-global-voices --json
     """
     from .query import find, related
 

@@ -21,7 +21,7 @@ _LEADING_THE = re.compile(r"^the")
 
 def key(text: str) -> str:
     """The comparison form of a name."""
-    text = unicodedata.normalize("NFKD", text)
+    text = unicodedata.normalize("NFKD", text).replace("&", "and")
     text = "".join(ch for ch in text if not unicodedata.combining(ch))
     return _DROP.sub("", text.casefold())
 

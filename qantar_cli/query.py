@@ -67,7 +67,12 @@ def resolve_source(kb: KnowledgeBase, text: str) -> SourceMatch:
     for s in kb["sources"]:
         short = short_name(s["id"])
         pool.append((s["id"], s["publisher"], [short, s["publisher"]]))
-    return SourceMatch(ids=frozenset(names.resolve(text, pool, "source", "--source")))
+    try:
+        return SourceMatch(ids=frozenset(names.resolve(text, pool, "source", "--source")))
+    except QueryError as exc:
+        if not exc.suggestions:  # nothing close: say what would work
+            exc.suggestions = sorted({short_name(s["id"]) for s in kb["sources"]}) + list(VOICES)
+        raise
 
 
 def short_name(source_id: str) -> str:
@@ -161,6 +166,7 @@ def select(
             raise QueryError(f"{kind} cannot be filtered by actor.", "--actor")
 
     if category is not None:
+        category = category.strip().lower()
         known = sorted({f["category"] for f in kb["figures"]})
         if category not in known:
             raise QueryError(f"Unknown category {category!r}.", "--category",
@@ -168,6 +174,7 @@ def select(
         tests.append(lambda r: r["category"] == category)
 
     if actor_kind is not None:
+        actor_kind = actor_kind.lower()
         tests.append(lambda r: r["kind"] == actor_kind)
 
     if name is not None:
@@ -244,6 +251,9 @@ def find(kb: KnowledgeBase, text: str) -> tuple[str, dict]:
     found = kb.get(text.strip())
     if found is not None:
         return found
+    by_short = [s for s in kb["sources"] if short_name(s["id"]) == text.strip().lower()]
+    if len(by_short) == 1:
+        return "sources", by_short[0]
     for kind, pool in (("actors", [(a["id"], a["name"], a["aliases"]) for a in kb["actors"]]),
                        ("places", [(p["id"], p["name"], p["aliases"]) for p in kb["places"]])):
         try:

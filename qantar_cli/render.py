@@ -35,7 +35,18 @@ def render(records: list[dict], kind: str, fmt: str, stream: IO[str] | None = No
             out.write(json.dumps(record, ensure_ascii=ascii_only, separators=(",", ":"), allow_nan=False))
             out.write("\n")
     elif fmt == "csv":
-        write_csv(records, kind, out)
+        if _ascii_only(out) and hasattr(out, "buffer"):
+            # CSV has no escapes of its own: give it UTF-8 bytes rather than "?"
+            import io
+
+            out.flush()
+            utf8 = io.TextIOWrapper(out.buffer, encoding="utf-8", newline="", write_through=True)
+            try:
+                write_csv(records, kind, utf8)
+            finally:
+                utf8.detach()
+        else:
+            write_csv(records, kind, out)
     elif fmt == "table":
         from .tables import print_table
 

@@ -194,7 +194,8 @@ def region_of(place_id: str, places: dict[str, dict]) -> str:
     while node["within"] is not None:
         parent = places[node["within"]]
         if parent["within"] is None:
-            return node["id"]
+            # a site placed directly in the country has no known region
+            return node["id"] if node["kind"] in ("region", "city") else parent["id"]
         node = parent
     return node["id"]
 

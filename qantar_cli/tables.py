@@ -53,9 +53,17 @@ def txt(value: Any, style: str = "") -> Text:
     return Text(clean(value), style=style)
 
 
+class _Console(Console):
+    def on_broken_pipe(self) -> None:
+        # Rich's own handler exits 1; a reader that stopped early is not an
+        # error, so let the command line end quietly with 0.
+        self.quiet = True
+        raise BrokenPipeError
+
+
 def make_console(stream: IO[str], no_color: bool = False, width: int | None = None) -> Console:
     plain = no_color or bool(os.environ.get("NO_COLOR"))
-    return Console(
+    return _Console(
         file=stream,
         width=width,
         color_system=None if plain else "auto",
@@ -126,7 +134,7 @@ def columns(kind: str, lookup: Callable[[str], str], support: Callable[[str], st
         return [
             Column("Date", lambda r: _lines((r["date"], "bold"), ("– " + r["end_date"] if r["end_date"] else None, "bold"),
                                             (r["time"], "")), no_wrap=True),
-            Column("Event", lambda r: _lines((r["title"], "bold"), (_source_line(r), "cyan")),
+            Column("Event", lambda r: _lines((r["title"], "bold"), (r["id"], "dim"), (_source_line(r), "cyan")),
                    ratio=4, keep=_source_words),
             Column("Where", lambda r: txt(names(r["places"])), ratio=1),
         ]
@@ -135,7 +143,7 @@ def columns(kind: str, lookup: Callable[[str], str], support: Callable[[str], st
             Column("Value", lambda r: _lines((figure_value(r), "bold"), (r["unit"], "dim")), justify="right", ratio=1,
                    keep=lambda r: [figure_value(r)]),
             Column("What", lambda r: _lines((r["label"], ""),
-                                            ("given by " + lookup(r["claimed_by"]) if r["claimed_by"] else None, "dim"),
+                                            (" · ".join([r["category"], r["id"]] + (["given by " + lookup(r["claimed_by"])] if r["claimed_by"] else [])), "dim"),
                                             (_source_line(r), "cyan")), ratio=4, keep=_source_words),
             Column("As of", lambda r: _lines((r["as_of"], ""), (r["origin"], _VOICE_STYLE[r["origin"]])), no_wrap=True),
         ]
@@ -144,7 +152,7 @@ def columns(kind: str, lookup: Callable[[str], str], support: Callable[[str], st
             Column("Actor", lambda r: _lines((r["name"], "bold"), (r["id"], "dim")), ratio=2,
                    keep=lambda r: [r["id"]]),
             Column("Kind", lambda r: txt(r["kind"]), no_wrap=True),
-            Column("Roles", lambda r: _lines(*((role_text(x), "") for x in r["roles"]), (_source_line(r), "cyan")),
+            Column("Roles and sources", lambda r: _lines(*((role_text(x), "") for x in r["roles"]), (_source_line(r), "cyan")),
                    ratio=3, keep=_source_words),
         ]
     if kind == "sources":
@@ -210,7 +218,9 @@ def column_widths(total: int, cols: list[Column], records: list[dict], rows: lis
     minimum = []
     for i, c in enumerate(cols):
         keep = max((cell_len(w) for r in records for w in (c.keep(r) if c.keep else [])), default=0)
-        minimum.append(max(keep, len(c.header), 4))
+        # no word cut in two while words stay short enough to give room to others
+        words = max((cell_len(w) for row in rows for w in row[i].plain.split()), default=0)
+        minimum.append(max(keep, min(words, 16), len(c.header), 4))
     free = total - gap * (len(cols) - 1) - sum(n for n in natural if n is not None)
     flexible = [i for i, n in enumerate(natural) if n is None]
     if free < sum(minimum[i] for i in flexible):
