@@ -16,6 +16,7 @@ from conftest import assert_usage_error, invoke
         (["CSTO"], ["csto"]),
         (["security"], ["csto"]),  # part of a name
         (["--kind", "state"], ["russia"]),
+        (["--kind", "State"], ["russia"]),
         (["--kind", "person"], ["karim-massimov", "kassym-jomart-tokayev"]),
         (["--source", "trt"], ["karim-massimov", "russia"]),
         (["--source", "independent"], ["csto", "protesters"]),

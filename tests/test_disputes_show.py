@@ -45,6 +45,7 @@ def test_dispute_json_and_table():
         ("mangystau-region", "places", ["Place mangystau-region", "Related places (2)", "2022-01-01-zhanaozen-protest"]),
         ("Mangistau", "places", ["Place mangystau-region"]),
         ("protest-start-date", "disputes", ["Position 1 (official)", "Position 2 (independent)"]),
+        ("kazinform", "sources", ["Source kazinform-2025-chronology"]),
     ],
 )
 def test_show(ident, kind_fields, in_table):

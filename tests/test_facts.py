@@ -167,3 +167,9 @@ def test_schema_agrees_with_jsonschema_on_both_drafts():
     jsonschema.Draft202012Validator.check_schema(schema)
     assert not list(jsonschema.Draft7Validator(schema).iter_errors(data))
     assert not list(jsonschema.Draft202012Validator(schema).iter_errors(data))
+
+
+def test_a_site_with_no_known_region_resolves_to_the_country():
+    [event] = [e for e in bundled("timeline", "--date", "2022-01-07", "--json").json()
+               if "aksai-bakery-plant" in e["places"]]
+    assert event["regions"] == ["kazakhstan"]

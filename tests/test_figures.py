@@ -17,6 +17,7 @@ ALL = ["killed-official", "political-prisoners", "airport-sentences", "weapons-s
         (["--source", "iwpr"], ["killed-official", "political-prisoners", "airport-sentences"]),
         (["--source", "kazinform"], ["weapons-stolen"]),
         (["--category", "casualties"], ["killed-official"]),
+        (["--category", "Casualties"], ["killed-official"]),
         (["--category", "prosecutions"], ["airport-sentences"]),
         (["--date", "2023-01-11"], ["killed-official", "political-prisoners"]),
         (["--date", "2023-07-11"], ["airport-sentences"]),
@@ -39,6 +40,7 @@ def test_filters(args, expected):
     [
         (["--category", "casualty"], ["--category", "Unknown category 'casualty'", "casualties"]),
         (["--source", "officials"], ["--source", "Unknown source"]),
+        (["--source", "bbc"], ["--source", "Unknown source 'bbc'", "iwpr, kazinform, trt, official, independent"]),
         (["--date", "2022-00"], ["--date", "month must be 01 to 12"]),
         (["--region", "Mordor"], ["--region", "Unknown region"]),
     ],

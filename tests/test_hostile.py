@@ -128,7 +128,8 @@ def test_json_escapes_control_characters(tmp_path):
 # -- output survives its consumers --------------------------------------------
 
 
-@pytest.mark.parametrize("args", [["timeline", "--json"], ["timeline"], ["figures", "-f", "csv"], ["actors", "-f", "ndjson"]])
+@pytest.mark.parametrize("args", [["timeline", "--json"], ["timeline"], ["figures", "-f", "csv"], ["actors", "-f", "ndjson"],
+                                  ["actors"], ["disputes"], ["show", "karim-massimov"], ["sources", "kazinform"]])
 def test_closed_pipe_ends_quietly(args):
     env = {k: v for k, v in os.environ.items() if k not in ("PYTHONUNBUFFERED", "QANTAR_DATA")}
     cmd = f"{sys.executable} -m qantar_cli {' '.join(args)} | head -c1 >/dev/null; exit ${{PIPESTATUS[0]}}"
@@ -196,3 +197,22 @@ def test_json_never_contains_nan():
         out = invoke(command, "--json").stdout
         assert "NaN" not in out and "Infinity" not in out
         json.loads(out, parse_constant=lambda c: pytest.fail(f"{command}: {c} in JSON"))
+
+
+@pytest.mark.skipif(not os.path.exists("/dev/full"), reason="no /dev/full on this system")
+def test_a_full_disk_is_one_sentence():
+    with open("/dev/full", "w") as full:
+        done = subprocess.run([sys.executable, "-m", "qantar_cli", "timeline", "--json"], stdout=full,
+                              stderr=subprocess.PIPE, timeout=60)
+    assert done.returncode == 1
+    assert done.stderr.decode().strip() == "qantar: cannot write the output: No space left on device"
+
+
+def test_closed_stdout_is_not_a_crash():
+    done = subprocess.run(["bash", "-c", f"{sys.executable} -m qantar_cli timeline >&-"], capture_output=True, timeout=60)
+    assert b"Traceback" not in done.stderr and done.returncode == 0
+
+
+def test_csv_on_an_ascii_stdout_stays_exact():
+    done = qantar("places", "-f", "csv", env={"PYTHONIOENCODING": "ascii"})
+    assert done.returncode == 0 and "Маңғыстау облысы" in done.stdout.decode("utf-8")

@@ -14,6 +14,7 @@ ALL = ["iwpr-2023-year-on", "kazinform-2025-chronology", "trt-2023-coup-attempt"
         (["kazinform"], ["kazinform-2025-chronology"]),
         (["trt-2023-coup-attempt"], ["trt-2023-coup-attempt"]),
         (["TRT World"], ["trt-2023-coup-attempt"]),
+        (["Institute for War and Peace Reporting"], ["iwpr-2023-year-on"]),
         (["official"], ["kazinform-2025-chronology", "trt-2023-coup-attempt"]),
         (["--source", "independent"], ["iwpr-2023-year-on"]),
         (["--date", "2023"], ["iwpr-2023-year-on", "trt-2023-coup-attempt"]),
@@ -42,7 +43,7 @@ def test_one_source_table_lists_what_it_supports():
 @pytest.mark.parametrize(
     "args, fragments",
     [
-        (["bbc"], ["Unknown source 'bbc'"]),
+        (["bbc"], ["Invalid value for ID", "Unknown source 'bbc'"]),
         (["trt", "--source", "iwpr"], ["not both"]),
     ],
 )

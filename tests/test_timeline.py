@@ -84,6 +84,8 @@ def test_filters(args, expected):
         (["--source", "kazinfrom"], ["--source", "kazinform-2025-chronology"]),
         (["--actor", "Nazarbayev"], ["--actor", "Unknown actor 'Nazarbayev'"]),
         (["--json", "--format", "csv"], ["two formats"]),
+        (["--no-color"], ["--no-color is a global option: give it before the command"]),
+        (["--data", "x.yaml"], ["--data is a global option", "qantar --data PATH timeline"]),
         (["--format", "xml"], ["--format", "xml"]),
     ],
 )
