@@ -276,7 +276,7 @@ def _run(app: App, kind: str, fmt: str | None, as_json: bool, criteria: dict[str
 @output_options
 @click.pass_obj
 def timeline(app: App, fmt: str | None, as_json: bool, **criteria: Any) -> None:
-    """What happened, day by day, from December 2021 to the aftermath.
+    """What happened, day by day: the background, January 2022, the aftermath.
 
     \b
     qantar timeline --date 2022-01-05
