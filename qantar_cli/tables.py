@@ -338,11 +338,11 @@ def print_table(records: list[dict], kind: str, stream: IO[str], *, no_color: bo
                   header_style="bold", padding=0)
     styles: dict[str, Any] = {}
     last = len(cols) - 1
-    for i, (c, w) in enumerate(zip(cols, widths)):
+    for i, (c, w) in enumerate(zip(cols, widths, strict=True)):
         header = _Block(Text(c.header, style="bold"), w, c.justify, console, styles)
         table.add_column(header, no_wrap=True, width=w + (GAP - 1 if i < last else 0), overflow="ignore")
     for row in rows:
-        table.add_row(*(_Block(text, w, c.justify, console, styles) for text, w, c in zip(row, widths, cols)))
+        table.add_row(*(_Block(text, w, c.justify, console, styles) for text, w, c in zip(row, widths, cols, strict=True)))
     console.print(table)
 
 

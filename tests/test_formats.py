@@ -41,8 +41,8 @@ def test_csv_round_trips(command, kind):
     assert tuple(rows[0]) == FIELDS[kind]
     records = invoke(command, "--json").json()
     assert [row[0] for row in rows[1:]] == [r["id"] for r in records]
-    for row, record in zip(rows[1:], records):
-        cells = dict(zip(rows[0], row))
+    for row, record in zip(rows[1:], records, strict=True):
+        cells = dict(zip(rows[0], row, strict=True))
         if "citations" in cells:
             assert cells["citations"].split("; ") == list(dict.fromkeys(c["source"] for c in record["citations"]))
 

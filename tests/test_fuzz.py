@@ -14,7 +14,6 @@ import os
 import random
 import re
 
-import pytest
 from click.testing import CliRunner
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st

@@ -196,7 +196,7 @@ def test_json_never_contains_nan():
     for command in ("figures", "timeline", "actors", "sources", "disputes", "places"):
         out = invoke(command, "--json").stdout
         assert "NaN" not in out and "Infinity" not in out
-        json.loads(out, parse_constant=lambda c: pytest.fail(f"{command}: {c} in JSON"))
+        json.loads(out, parse_constant=lambda c, command=command: pytest.fail(f"{command}: {c} in JSON"))
 
 
 @pytest.mark.skipif(not os.path.exists("/dev/full"), reason="no /dev/full on this system")
