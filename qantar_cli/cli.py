@@ -17,8 +17,8 @@ import click
 
 from . import __version__
 from .errors import DataError, QueryError
+from .model import FORMATS
 
-FORMATS = ("table", "json", "ndjson", "csv")
 ACTOR_KINDS = ("person", "organization", "group", "state")
 
 

@@ -42,6 +42,9 @@ POSITION_FIELDS = ("claim", "origin", "citations")
 
 VOICES = ("official", "independent")
 
+#: Output formats, the first the default.
+FORMATS = ("table", "json", "ndjson", "csv")
+
 
 def blank(field: str) -> Any:
     return [] if field in LIST_FIELDS else None

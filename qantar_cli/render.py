@@ -12,7 +12,7 @@ from typing import IO, Any
 
 from . import model
 
-FORMATS = ("table", "json", "ndjson", "csv")
+from .model import FORMATS  # noqa: F401  (re-exported)
 
 
 def _ascii_only(stream: IO[str]) -> bool:
