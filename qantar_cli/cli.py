@@ -64,25 +64,25 @@ class App:
         except DataError as exc:
             raise DataProblem(exc) from None
 
-    def select(self, kind: str, **criteria: Any) -> list[dict]:
+    def select(self, kind: str, *, renamed: dict[str, str] | None = None, **criteria: Any) -> list[dict]:
+        """Ask the core; a usage problem names the option (or, via ``renamed``, the argument) at fault."""
         from .query import select
 
         try:
             return select(self.kb, kind, **criteria)
         except QueryError as exc:
+            exc.option = (renamed or {}).get(exc.option, exc.option)
             raise usage(exc) from None
 
     def name_of(self, record_id: str) -> str:
+        from .model import label_of
+
         found = self.kb.get(record_id)
-        if found is None:
-            return record_id
-        record = found[1]
-        return record.get("name") or record.get("title") or record.get("label") or record_id
+        return record_id if found is None else label_of(found[1])
 
     def support(self, source_id: str) -> str:
-        from .query import supported_by
-
         from .model import SINGULAR
+        from .query import supported_by
 
         counts = supported_by(self.kb, source_id)
         return ", ".join(f"{len(ids)} {kind if len(ids) != 1 else SINGULAR[kind]}" for kind, ids in counts.items()) or "nothing"
@@ -186,11 +186,8 @@ class QantarGroup(click.Group):
             result = super().invoke(ctx)
             sys.stdout.flush()
             return result
-        except BrokenPipeError:
-            _quiet_stdout()
-            return 0
         except OSError as exc:
-            if exc.errno == errno.EPIPE:
+            if _closed_pipe(exc):
                 _quiet_stdout()
                 return 0
             raise _OutputError(exc) from None
@@ -214,13 +211,13 @@ class QantarGroup(click.Group):
             code = exc.exit_code
         except (click.Abort, KeyboardInterrupt):
             code = 130
-        except BrokenPipeError:
+        except OSError as exc:  # the final flush: a closed pipe, a full disk
             _quiet_stdout()
             code = 0
-        except OSError as exc:  # a full disk, a device error: one sentence, no traceback
-            _quiet_stdout()
-            click.echo(f"qantar: cannot write the output: {exc.strerror or exc}", err=True)
-            code = 1
+            if not _closed_pipe(exc):
+                error = _OutputError(exc)
+                error.show()
+                code = error.exit_code
         sys.exit(code if isinstance(code, int) else 0)
 
 
@@ -238,6 +235,11 @@ def _prepare_streams() -> None:
                 stream.reconfigure(errors=errors)
             except (ValueError, OSError):
                 pass
+
+
+def _closed_pipe(exc: OSError) -> bool:
+    """The reader went away (`| head`); Rich raises a bare BrokenPipeError."""
+    return isinstance(exc, BrokenPipeError) or exc.errno == errno.EPIPE
 
 
 def _quiet_stdout() -> None:
@@ -334,30 +336,21 @@ def sources(app: App, source_id: str | None, fmt: str | None, as_json: bool, **c
         if criteria.get("source") is not None:
             raise click.UsageError("Give a source ID or --source, not both.")
         criteria["source"] = source_id
-    try:
-        from .query import select
-
-        records = select(app.kb, "sources", **criteria)
-    except QueryError as exc:
-        if source_id is not None and exc.option == "--source":
-            exc.option = "ID"
-        raise usage(exc) from None
+    records = app.select("sources", renamed={"--source": "ID"} if source_id is not None else None, **criteria)
     app.emit(records, "sources", chosen, criteria)
     if source_id is not None and chosen == "table" and len(records) == 1:
         _print_support(app, records[0]["id"])
 
 
 def _print_support(app: App, source_id: str) -> None:
+    from .model import label_of
     from .query import supported_by
+    from .tables import clean
 
     for kind, ids in supported_by(app.kb, source_id).items():
-        rows = [app.kb.get(i)[1] for i in ids]
-        click.echo(f"\n{kind.capitalize()} citing {source_id} ({len(rows)}):")
-        for row in rows:
-            label = row.get("title") or row.get("label") or row.get("name") or row.get("question") or ""
-            from .tables import clean
-
-            click.echo(f"  {row['id']}  {clean(label)}")
+        click.echo(f"\n{kind.capitalize()} citing {source_id} ({len(ids)}):")
+        for record_id in ids:
+            click.echo(f"  {record_id}  {clean(label_of(app.kb.get(record_id)[1]))}")
 
 
 @cli.command()

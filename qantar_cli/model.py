@@ -85,6 +85,14 @@ def normalise(kind: str, raw: dict, stances: dict[str, str]) -> dict:
     return out
 
 
+def label_of(record: dict) -> str:
+    """A record's human name: its name, title, label or question."""
+    for field in ("name", "title", "label", "question"):
+        if record.get(field):
+            return record[field]
+    return record["id"]
+
+
 def citations_of(record: dict) -> list[dict]:
     """Every citation of a record, the positions' of a dispute included."""
     found = list(record.get("citations") or [])

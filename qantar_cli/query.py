@@ -43,18 +43,21 @@ def date_span(text: str, option: str = "--date") -> tuple:
         raise QueryError(f"{exc}.", option) from None
 
 
+def _named(records: list[dict]) -> list[tuple[str, str, list[str]]]:
+    """Name-matching candidates: (id, name, aliases) of places or actors."""
+    return [(r["id"], r["name"], r["aliases"]) for r in records]
+
+
 def resolve_place(kb: KnowledgeBase, text: str) -> str:
     from . import names
 
-    pool = [(p["id"], p["name"], p["aliases"]) for p in kb["places"]]
-    return names.resolve_one(text, pool, "region", "--region")
+    return names.resolve_one(text, _named(kb["places"]), "region", "--region")
 
 
 def resolve_actor(kb: KnowledgeBase, text: str, option: str = "--actor") -> list[str]:
     from . import names
 
-    pool = [(a["id"], a["name"], a["aliases"]) for a in kb["actors"]]
-    return names.resolve(text, pool, "actor", option)
+    return names.resolve(text, _named(kb["actors"]), "actor", option)
 
 
 def resolve_source(kb: KnowledgeBase, text: str) -> SourceMatch:
@@ -254,10 +257,9 @@ def find(kb: KnowledgeBase, text: str) -> tuple[str, dict]:
     by_short = [s for s in kb["sources"] if short_name(s["id"]) == text.strip().lower()]
     if len(by_short) == 1:
         return "sources", by_short[0]
-    for kind, pool in (("actors", [(a["id"], a["name"], a["aliases"]) for a in kb["actors"]]),
-                       ("places", [(p["id"], p["name"], p["aliases"]) for p in kb["places"]])):
+    for kind in ("actors", "places"):
         try:
-            hits = names.resolve(text, pool, kind[:-1], "ID")
+            hits = names.resolve(text, _named(kb[kind]), kind[:-1], "ID")
         except QueryError:
             continue
         if len(hits) == 1:

@@ -22,6 +22,7 @@ from rich.segment import Segment
 from rich.table import Table
 from rich.text import Text
 
+from .model import SINGULAR, label_of, source_ids
 from .render import cell, figure_value, role_text
 
 NARROW = 60
@@ -94,15 +95,7 @@ class Column:
 
 
 def _source_line(record: dict) -> str:
-    from .model import source_ids
-
     return ", ".join(clean(s) for s in source_ids(record))
-
-
-def _source_words(record: dict) -> list[str]:
-    from .model import source_ids
-
-    return source_ids(record)
 
 
 def _lines(*parts: tuple[Any, str]) -> Text:
@@ -135,7 +128,7 @@ def columns(kind: str, lookup: Callable[[str], str], support: Callable[[str], st
             Column("Date", lambda r: _lines((r["date"], "bold"), ("– " + r["end_date"] if r["end_date"] else None, "bold"),
                                             (r["time"], "")), no_wrap=True),
             Column("Event", lambda r: _lines((r["title"], "bold"), (r["id"], "dim"), (_source_line(r), "cyan")),
-                   ratio=4, keep=_source_words),
+                   ratio=4, keep=source_ids),
             Column("Where", lambda r: txt(names(r["places"])), ratio=1),
         ]
     if kind == "figures":
@@ -144,7 +137,7 @@ def columns(kind: str, lookup: Callable[[str], str], support: Callable[[str], st
                    keep=lambda r: [figure_value(r)]),
             Column("What", lambda r: _lines((r["label"], ""),
                                             (" · ".join([r["category"], r["id"]] + (["given by " + lookup(r["claimed_by"])] if r["claimed_by"] else [])), "dim"),
-                                            (_source_line(r), "cyan")), ratio=4, keep=_source_words),
+                                            (_source_line(r), "cyan")), ratio=4, keep=source_ids),
             Column("As of", lambda r: _lines((r["as_of"], ""), (r["origin"], _VOICE_STYLE[r["origin"]])), no_wrap=True),
         ]
     if kind == "actors":
@@ -153,7 +146,7 @@ def columns(kind: str, lookup: Callable[[str], str], support: Callable[[str], st
                    keep=lambda r: [r["id"]]),
             Column("Kind", lambda r: txt(r["kind"]), no_wrap=True),
             Column("Roles and sources", lambda r: _lines(*((role_text(x), "") for x in r["roles"]), (_source_line(r), "cyan")),
-                   ratio=3, keep=_source_words),
+                   ratio=3, keep=source_ids),
         ]
     if kind == "sources":
         return [
@@ -316,7 +309,7 @@ def wrap(line: str, width: int) -> list[str]:
 
 def print_table(records: list[dict], kind: str, stream: IO[str], *, no_color: bool = False,
                 lookup: Callable[[str], str] | None = None, support: Callable[[str], str] | None = None,
-                title: str | None = None, width: int | None = None) -> None:
+                width: int | None = None) -> None:
     console = make_console(stream, no_color=no_color, width=width)
     cols = columns(kind, lookup or (lambda i: i), support)
     if console.width < NARROW:
@@ -332,10 +325,9 @@ def print_table(records: list[dict], kind: str, stream: IO[str], *, no_color: bo
         return
     # Widths are computed and cells wrapped here, so Rich neither measures
     # nor re-wraps every cell: that halves the drawing time of a long table.
-    # A cell is one narrower than its column (but the last), which with the
-    # box's blank vertical keeps columns two apart.
-    table = Table(box=_BOX, show_lines=True, show_edge=False, title=title, title_justify="left",
-                  header_style="bold", padding=0)
+    # Each column but the last is one wider than its cells, which with the
+    # box's blank vertical keeps columns GAP apart.
+    table = Table(box=_BOX, show_lines=True, show_edge=False, header_style="bold", padding=0)
     styles: dict[str, Any] = {}
     last = len(cols) - 1
     for i, (c, w) in enumerate(zip(cols, widths, strict=True)):
@@ -361,7 +353,7 @@ def _print_disputes(console: Console, records: list[dict], cols: list[Column]) -
         console.print(table)
         note = record.get("note")
         if note:
-            console.print(Padding(Text("Note: ", style="bold") + txt(note, "dim"), (0, 0, 0, 0)))
+            console.print(Padding(Text("Note: ", style="bold") + txt(note, "dim"), 0))
 
 
 def _print_stacked(console: Console, records: list[dict], cols: list[Column]) -> None:
@@ -384,15 +376,10 @@ def _print_stacked(console: Console, records: list[dict], cols: list[Column]) ->
                     console.print(Padding(line, (0, 0, 0, 2)))
 
 
-__all__ = ["print_table", "clean", "cell"]
-
-
 def print_detail(kind: str, record: dict, related: dict[str, list[dict]], stream: IO[str], *,
                  no_color: bool = False, lookup: Callable[[str], str] | None = None,
                  width: int | None = None) -> None:
     """One record in full: every field, every citation with its quote, then related records."""
-    from .model import SINGULAR
-
     console = make_console(stream, no_color=no_color, width=width)
     name = lookup or (lambda i: i)
     console.print(Text(SINGULAR[kind].capitalize() + " ", style="bold") + Text(clean(record["id"]), style="bold cyan"))
@@ -418,12 +405,11 @@ def print_detail(kind: str, record: dict, related: dict[str, list[dict]], stream
         console.print()
         console.print(Text(f"Related {group} ({len(records)})", style="bold"))
         for r in records:
-            label = r.get("title") or r.get("label") or r.get("name") or r.get("question") or ""
             line = Text(clean(r["id"]), style="cyan")
             when = r.get("date") or r.get("as_of") or r.get("published")
             if when:
                 line += Text(f"  {clean(when)}")
-            line += Text("  ") + txt(label)
+            line += Text("  ") + txt(label_of(r))
             console.print(Padding(line, (0, 0, 0, 2)))
 
 

@@ -56,32 +56,24 @@ def check_quotes(result, texts: str, report: Report) -> list[Problem]:
     """Every citation's quote must occur in its source's archived text."""
     problems: list[Problem] = []
     found = index_texts(texts)
-    folded: dict[str, str | None] = {}
+    articles: dict[str, tuple[str, str]] = {}  # source id -> (file name, folded text)
     for i, source in enumerate(result.root["sources"]):
         path = found.get(source["text_sha256"])
         if path is None:
             problems.append(Problem(result.name, result.line_of(("sources", i, "text_sha256")),
                                     f"no file in {texts} has the SHA-256 of source {source['id']!r}"))
-            folded[source["id"]] = None
         else:
-            folded[source["id"]] = read_folded(path)
+            articles[source["id"]] = (os.path.basename(path), read_folded(path))
     for kind, i, where, cite in _citations(result.root):
-        text = folded.get(cite["source"])
-        if text is None:
+        if cite["source"] not in articles:
             continue
+        file_name, text = articles[cite["source"]]
         report.quotes_checked += 1
         if fold(cite["quote"]) not in text:
             shown = cite["quote"] if len(cite["quote"]) <= 60 else cite["quote"][:57] + "..."
             problems.append(Problem(result.name, result.line_of(where + ("quote",)),
-                                    f"{kind}[{i}]: the quote {shown!r} is not in {os.path.basename(str(found_path(found, result, cite)))} ({cite['source']})"))
+                                    f"{kind}[{i}]: the quote {shown!r} is not in {file_name} ({cite['source']})"))
     return problems
-
-
-def found_path(found: dict[str, str], result, cite: dict) -> str:
-    for s in result.root["sources"]:
-        if s["id"] == cite["source"]:
-            return found.get(s["text_sha256"], "?")
-    return "?"
 
 
 def _citations(root: dict):

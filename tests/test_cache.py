@@ -29,21 +29,24 @@ def test_a_valid_load_is_cached_and_reused(cache_dir):
     assert len(entries(cache_dir)) == 1
 
 
-def test_changed_content_is_a_new_key(cache_dir, tmp_path):
+def cached_then_edited(tmp_path, old, new):
+    """A copy of the fixture, loaded (so cached), then edited in place."""
     path = tmp_path / "kb.yaml"
-    path.write_text(MINI.read_text(encoding="utf-8"), encoding="utf-8")
+    text = MINI.read_text(encoding="utf-8")
+    path.write_text(text, encoding="utf-8")
     load(path)
-    path.write_text(MINI.read_text(encoding="utf-8").replace("value: 238", "value: 239"), encoding="utf-8")
-    kb = load(path)
+    path.write_text(text.replace(old, new), encoding="utf-8")
+    return path
+
+
+def test_changed_content_is_a_new_key(cache_dir, tmp_path):
+    kb = load(cached_then_edited(tmp_path, "value: 238", "value: 239"))
     assert kb.get("killed-official")[1]["value"] == 239
     assert len(entries(cache_dir)) == 2
 
 
 def test_an_invalid_file_is_never_served_from_a_cache(cache_dir, tmp_path):
-    path = tmp_path / "kb.yaml"
-    path.write_text(MINI.read_text(encoding="utf-8"), encoding="utf-8")
-    load(path)
-    path.write_text(MINI.read_text(encoding="utf-8").replace("places: [pavlodar]", "places: [nowhere]"), encoding="utf-8")
+    path = cached_then_edited(tmp_path, "places: [pavlodar]", "places: [nowhere]")
     with pytest.raises(DataError, match="unknown place id 'nowhere'"):
         load(path)
 
