@@ -207,16 +207,6 @@ def regions_of(place_ids: Iterable[str], places: dict[str, dict]) -> list[str]:
     return list(seen)
 
 
-def check_file(path: str | os.PathLike[str] | None = None) -> list[Problem]:
-    """Every problem of a knowledge file (an empty list when it is valid)."""
-    name = chosen_path(path)
-    try:
-        _, problems = parse(read_bytes(name), display_name(name))
-    except DataError as exc:
-        return exc.problems
-    return problems
-
-
 def load(path: str | os.PathLike[str] | None = None, *, use_cache: bool = True) -> "KnowledgeBase":
     """Load and validate a knowledge file (default: ``$QANTAR_DATA`` or the bundled one)."""
     name = chosen_path(path)
