@@ -16,7 +16,7 @@ __all__ = ["__version__", "load", "KnowledgeBase", "DataError", "QueryError"]
 
 def __getattr__(name: str):  # lazy, so `import qantar_cli` stays cheap
     if name in ("load", "KnowledgeBase"):
-        from . import store
+        from .kb import store
 
         return getattr(store, name)
     if name in ("DataError", "QueryError"):

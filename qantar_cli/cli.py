@@ -57,7 +57,7 @@ class App:
 
     @cached_property
     def kb(self):
-        from .store import load
+        from .kb.store import load
 
         try:
             return load(self.data)
@@ -66,7 +66,7 @@ class App:
 
     def select(self, kind: str, *, renamed: dict[str, str] | None = None, **criteria: Any) -> list[dict]:
         """Ask the core; a usage problem names the option (or, via ``renamed``, the argument) at fault."""
-        from .query import select
+        from .find.query import select
 
         try:
             return select(self.kb, kind, **criteria)
@@ -82,13 +82,13 @@ class App:
 
     def support(self, source_id: str) -> str:
         from .model import SINGULAR
-        from .query import supported_by
+        from .find.query import supported_by
 
         counts = supported_by(self.kb, source_id)
         return ", ".join(f"{len(ids)} {kind if len(ids) != 1 else SINGULAR[kind]}" for kind, ids in counts.items()) or "nothing"
 
     def emit(self, records: list[dict], kind: str, fmt: str, criteria: dict[str, Any] | None = None) -> None:
-        from .render import render
+        from .out.writers import render
 
         if fmt == "table" and not records:
             click.echo(f"qantar: no {kind} match {describe(criteria or {})}.", err=True)
@@ -344,8 +344,8 @@ def sources(app: App, source_id: str | None, fmt: str | None, as_json: bool, **c
 
 def _print_support(app: App, source_id: str) -> None:
     from .model import label_of
-    from .query import supported_by
-    from .tables import clean
+    from .find.query import supported_by
+    from .out.tables import clean
 
     for kind, ids in supported_by(app.kb, source_id).items():
         click.echo(f"\n{kind.capitalize()} citing {source_id} ({len(ids)}):")
@@ -385,7 +385,7 @@ def show(app: App, record_id: str, fmt: str | None, as_json: bool) -> None:
     qantar show karim-massimov
     qantar show 2022-01-05-almaty-airport-global-voices --json
     """
-    from .query import find, related
+    from .find.query import find, related
 
     chosen = chosen_format(fmt, as_json)
     try:
@@ -395,7 +395,7 @@ def show(app: App, record_id: str, fmt: str | None, as_json: bool) -> None:
     if chosen != "table":
         app.emit([record], kind, chosen)
         return
-    from .tables import print_detail
+    from .out.tables import print_detail
 
     print_detail(kind, record, related(app.kb, kind, record), sys.stdout, no_color=app.no_color, lookup=app.name_of)
 
@@ -423,7 +423,7 @@ def validate(app: App, path: str | None, texts: str | None) -> None:
     Problems are printed as file:line: message; the exit code is 1 if there
     are any. With --texts, every quote must occur in its article.
     """
-    from .validate import validate_file
+    from .kb.validate import validate_file
 
     report = validate_file(path if path is not None else app.data, texts)
     for problem in report.problems:

@@ -10,8 +10,8 @@ import pytest
 from conftest import MINI, ROOT
 
 PACKAGE = ROOT / "qantar_cli"
-CORE = ["__init__", "errors", "yamlread", "schema", "rules", "model", "dates", "names", "query",
-        "store", "cache", "quotes", "validate", "render"]
+CORE = ["__init__", "errors", "kb/yamlread", "kb/schema", "kb/rules", "model", "dates", "find/names", "find/query",
+        "kb/store", "kb/cache", "kb/quotes", "kb/validate", "out/writers"]
 
 
 def imported_modules(path: Path) -> set[str]:
@@ -31,7 +31,7 @@ def test_core_modules_import_neither_click_nor_rich(module):
 
 
 def test_only_tables_imports_rich_and_only_cli_imports_click():
-    for path in PACKAGE.glob("*.py"):
+    for path in PACKAGE.rglob("*.py"):
         mods = imported_modules(path)
         if "rich" in mods:
             assert path.name == "tables.py"
@@ -55,7 +55,7 @@ def _modules_after(*args: str) -> set[str]:
 def test_json_output_never_imports_rich():
     mods = _modules_after("--data", str(MINI), "timeline", "--date", "2022-01-05", "--json")
     assert "rich" not in mods
-    assert "qantar_cli.render" in mods
+    assert "qantar_cli.out.writers" in mods
 
 
 def test_table_output_imports_rich():

@@ -6,7 +6,8 @@ import os
 import pytest
 
 from conftest import MINI, ROOT
-from qantar_cli import cache, load
+from qantar_cli import load
+from qantar_cli.kb import cache
 from qantar_cli.errors import DataError
 
 

@@ -22,8 +22,8 @@ from conftest import MINI
 from qantar_cli import load
 from qantar_cli.cli import cli
 from qantar_cli.errors import DataError
-from qantar_cli.render import render
-from qantar_cli.store import KnowledgeBase, parse
+from qantar_cli.out.writers import render
+from qantar_cli.kb.store import KnowledgeBase, parse
 
 EXAMPLES = int(os.environ.get("QANTAR_FUZZ_EXAMPLES", "40"))
 FUZZ = settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=list(HealthCheck))

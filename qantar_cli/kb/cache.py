@@ -25,7 +25,7 @@ except ImportError:  # pragma: no cover - other Python implementations
 
 FORMAT = 1
 KEEP = 16
-_CODE = ("model.py", "store.py", "rules.py", "schema.py", "yamlread.py", "cache.py")
+_CODE = ("model.py", "dates.py", "kb/store.py", "kb/rules.py", "kb/schema.py", "kb/yamlread.py", "kb/cache.py")
 
 
 def directory() -> str | None:
@@ -42,11 +42,11 @@ def key(data: bytes) -> str | None:
     """The cache key of a knowledge file's bytes, or None when caching is off."""
     if directory() is None:
         return None
-    from . import __version__
+    from .. import __version__
     from .store import schema_path
 
     digest = _blake2b(data, digest_size=32)
-    here = os.path.dirname(os.path.abspath(__file__))
+    here = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))  # the package
     stamp = [str(FORMAT), __version__]
     try:
         for name in _CODE:

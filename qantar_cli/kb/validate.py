@@ -11,8 +11,8 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field
 
-from . import model
-from .errors import DataError, Problem
+from .. import model
+from ..errors import DataError, Problem
 from .quotes import fold, index_texts, read_folded
 from .store import chosen_path, display_name, examine, read_bytes
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from typing import Any, Iterator
 
-from . import dates
+from .. import dates
 from .quotes import ELLIPSIS
 
 Issue = tuple[tuple, str]

@@ -12,7 +12,7 @@ import re
 import unicodedata
 from typing import Iterable
 
-from .errors import QueryError
+from ..errors import QueryError
 
 _DROP = re.compile(r"[\s\-_'’`.,()/]+")
 _SUFFIX = re.compile(r"(regions?|oblast|oblysy|obl|province|област[ьи]|облысы)$")

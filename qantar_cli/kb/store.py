@@ -10,8 +10,9 @@ import json
 import os
 from typing import Any, Iterable
 
-from . import cache, model
-from .errors import DataError, Problem
+from .. import model
+from . import cache
+from ..errors import DataError, Problem
 
 ENV_DATA = "QANTAR_DATA"
 _PACKAGE_DATA = "data"
@@ -24,7 +25,7 @@ def _data_dir() -> str:
     there at build time); from a source checkout or an editable install they
     are in the top-level ``data/`` beside the package.
     """
-    here = os.path.dirname(os.path.abspath(__file__))
+    here = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))  # the package
     inside = os.path.join(here, _PACKAGE_DATA)
     if os.path.isfile(os.path.join(inside, "qantar.yaml")):
         return inside  # an installed wheel: the fast path, no importlib.resources import
@@ -258,6 +259,6 @@ class KnowledgeBase:
         return chain
 
     def select(self, kind: str, **criteria: Any) -> list[dict]:
-        from .query import select
+        from ..find.query import select
 
         return select(self, kind, **criteria)

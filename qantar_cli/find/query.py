@@ -12,9 +12,9 @@ from __future__ import annotations
 
 from typing import Any, Callable
 
-from . import dates, model
-from .errors import QueryError
-from .store import KnowledgeBase
+from .. import dates, model
+from ..errors import QueryError
+from ..kb.store import KnowledgeBase
 
 VOICES = model.VOICES
 

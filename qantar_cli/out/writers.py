@@ -10,9 +10,9 @@ import json
 import sys
 from typing import IO, Any
 
-from . import model
+from .. import model
 
-from .model import FORMATS  # noqa: F401  (re-exported)
+from ..model import FORMATS  # noqa: F401  (re-exported)
 
 
 def _ascii_only(stream: IO[str]) -> bool:

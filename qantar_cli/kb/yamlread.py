@@ -23,7 +23,7 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from .errors import DataError
+from ..errors import DataError
 
 MAX_DEPTH = 64
 MAX_BYTES = 64 * 1024 * 1024

@@ -22,8 +22,8 @@ from rich.segment import Segment
 from rich.table import Table
 from rich.text import Text
 
-from .model import SINGULAR, label_of, source_ids
-from .render import cell, figure_value, role_text
+from ..model import SINGULAR, label_of, source_ids
+from .writers import cell, figure_value, role_text
 
 NARROW = 60
 
