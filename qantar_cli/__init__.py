@@ -2,16 +2,20 @@
 
 The library underneath the command line::
 
-    >>> from qantar_cli import load
+    >>> from qantar_cli import load, select
     >>> kb = load()                      # the bundled knowledge base
-    >>> [e["id"] for e in kb.select("events", date="2022-01-05")][:2]
+    >>> day = select(kb, "events", date="2022-01-05", region="almaty")
+    >>> all(e["date"] <= "2022-01-05" for e in day)
+    True
+    >>> select(kb, "figures", source="official")[0]["origin"]
+    'official'
 
 Nothing here imports Click or Rich.
 """
 
 __version__ = "0.1.0"
 
-__all__ = ["__version__", "load", "KnowledgeBase", "DataError", "QueryError"]
+__all__ = ["__version__", "load", "select", "KnowledgeBase", "DataError", "QueryError"]
 
 
 def __getattr__(name: str):  # lazy, so `import qantar_cli` stays cheap
@@ -19,6 +23,10 @@ def __getattr__(name: str):  # lazy, so `import qantar_cli` stays cheap
         from .kb import store
 
         return getattr(store, name)
+    if name == "select":
+        from .find.query import select
+
+        return select
     if name in ("DataError", "QueryError"):
         from . import errors
 

@@ -1,4 +1,4 @@
-from .cli import cli
+from .launch import main
 
 if __name__ == "__main__":
-    cli(prog_name="qantar")
+    main()

@@ -1,14 +1,18 @@
-"""The ``qantar`` command line: parse options, ask the core, hand over to the renderer.
+"""The ``qantar`` command line: parse options, ask the core, hand over to a writer.
 
-Nothing here knows YAML or Rich. Core exceptions become exit codes:
-``DataError`` 1 (a knowledge file that does not load), ``QueryError`` 2
-(a usage problem, naming the option), Ctrl-C 130.
+Nothing here knows YAML or Rich, and nothing here knows a record kind: the
+list commands are built from the collections' descriptions, their options
+from the criteria each collection's filters accept. Core exceptions become
+exit codes: ``DataError`` 1 (a knowledge file that does not load),
+``QueryError`` 2 (a usage problem, named by its option), Ctrl-C 130. Every
+message that reaches stderr is one line a problem, with controls escaped.
 """
 
 from __future__ import annotations
 
 import errno
 import os
+import signal
 import sys
 from functools import cached_property
 from typing import Any, Callable
@@ -16,14 +20,23 @@ from typing import Any, Callable
 import click
 
 from . import __version__
+from . import collections as kinds
 from .errors import DataError, QueryError
-from .model import FORMATS
+from .out.writers import WRITERS
+from .spec import Choice, Collection
+from .text import one_line
 
-ACTOR_KINDS = ("person", "organization", "group", "state")
+FORMATS = tuple(WRITERS)
+_GLOBAL_OPTIONS = ("--data", "--no-color", "--version")
+
+
+def say(message: str) -> None:
+    """One line on stderr, prefixed, with every control shown as an escape."""
+    click.echo(f"qantar: {one_line(message)}", err=True)
 
 
 class DataProblem(click.ClickException):
-    """A knowledge file that does not load: every problem as ``file:line: message``."""
+    """A knowledge file that does not load: each problem as ``file:line: message``."""
 
     exit_code = 1
 
@@ -33,19 +46,59 @@ class DataProblem(click.ClickException):
 
     def show(self, file: Any = None) -> None:
         for problem in self.error.problems:
-            click.echo(f"qantar: {problem}", err=True)
+            say(str(problem))
+        rest = getattr(self.error, "total", len(self.error.problems)) - len(self.error.problems)
+        if rest > 0:
+            say(f"... and {rest} more problem{'s' if rest != 1 else ''}")
 
 
-class _OutputError(click.ClickException):
-    """stdout cannot take the answer (a full disk, a device error)."""
+class Failed(click.ClickException):
+    """Something outside qantar failed (the output, a file): one sentence, exit 1."""
 
     exit_code = 1
 
-    def __init__(self, error: OSError):
-        super().__init__(f"cannot write the output: {error.strerror or error}")
-
     def show(self, file: Any = None) -> None:
-        click.echo(f"qantar: {self.message}", err=True)
+        say(self.message)
+
+
+class Usage(click.UsageError):
+    """A usage problem, named by its option, one line, controls escaped."""
+
+    def __init__(self, message: str, hint: str | None = None, ctx: click.Context | None = None):
+        text = f"Invalid value for {hint}: {message}" if hint else message
+        super().__init__(one_line(text), ctx)
+
+
+#: How the command line names each criterion of the core.
+OPTION_NAMES = {"date": "--date", "start": "--from", "end": "--to", "region": "--region", "source": "--source",
+                "actor": "--actor", "category": "--category", "kind": "--kind", "name": "NAME", "reference": "REF",
+                "source_id": "ID"}
+
+
+def usage(exc: QueryError, renamed: dict[str, str] | None = None) -> Usage:
+    criterion = (renamed or {}).get(exc.criterion or "", exc.criterion)
+    hint = OPTION_NAMES.get(criterion or "", criterion)
+    return Usage(exc.full_message(), (f"'{hint}'" if hint.startswith("-") else hint) if hint else None)
+
+
+class View:
+    """What writers may ask while drawing: names of ids, what a source supports, colour."""
+
+    def __init__(self, app: App):
+        self.app = app
+        self.no_color = app.no_color
+        self.width: int | None = None
+
+    def name_of(self, record_id: str) -> str:
+        found = self.app.kb.get(record_id)
+        return record_id if found is None else kinds.label_of(found[1])
+
+    def support(self, source_id: str) -> str:
+        from .find.query import supported_by
+
+        counts = supported_by(self.app.kb, source_id)
+        parts = [f"{len(found)} {key if len(found) != 1 else kinds.get(key).kind}" for key, found in counts.items()]
+        return ", ".join(parts) or "nothing"
 
 
 class App:
@@ -56,7 +109,7 @@ class App:
         self.no_color = no_color
 
     @cached_property
-    def kb(self):
+    def kb(self) -> Any:
         from .kb.store import load
 
         try:
@@ -64,53 +117,29 @@ class App:
         except DataError as exc:
             raise DataProblem(exc) from None
 
-    def select(self, kind: str, *, renamed: dict[str, str] | None = None, **criteria: Any) -> list[dict]:
-        """Ask the core; a usage problem names the option (or, via ``renamed``, the argument) at fault."""
+    def select(self, key: str, renamed: dict[str, str] | None = None, **criteria: Any) -> list[dict]:
         from .find.query import select
 
         try:
-            return select(self.kb, kind, **criteria)
+            return select(self.kb, key, **criteria)
         except QueryError as exc:
-            exc.option = (renamed or {}).get(exc.option, exc.option)
-            raise usage(exc) from None
+            raise usage(exc, renamed) from None
 
-    def name_of(self, record_id: str) -> str:
-        from .model import label_of
-
-        found = self.kb.get(record_id)
-        return record_id if found is None else label_of(found[1])
-
-    def support(self, source_id: str) -> str:
-        from .model import SINGULAR
-        from .find.query import supported_by
-
-        counts = supported_by(self.kb, source_id)
-        return ", ".join(f"{len(ids)} {kind if len(ids) != 1 else SINGULAR[kind]}" for kind, ids in counts.items()) or "nothing"
-
-    def emit(self, records: list[dict], kind: str, fmt: str, criteria: dict[str, Any] | None = None) -> None:
-        from .out.writers import render
+    def emit(self, records: list[dict], collection: Collection, fmt: str, criteria: dict[str, Any] | None = None) -> None:
+        from .out.writers import write
 
         if fmt == "table" and not records:
-            click.echo(f"qantar: no {kind} match {describe(criteria or {})}.", err=True)
+            say(f"no {collection.key} match {describe(criteria or {})}.")
             return
-        render(records, kind, fmt, sys.stdout, no_color=self.no_color, lookup=self.name_of, support=self.support)
-
-
-def usage(exc: QueryError) -> click.UsageError:
-    if exc.option:
-        return click.BadParameter(exc.full_message(), param_hint=f"'{exc.option}'" if exc.option.startswith("-") else exc.option)
-    return click.UsageError(exc.full_message())
-
-
-_OPTION_NAMES = {"start": "--from", "end": "--to", "actor_kind": "--kind", "name": "NAME"}
+        write(fmt, records, collection, sys.stdout, View(self))
 
 
 def describe(criteria: dict[str, Any]) -> str:
-    given = [f"{_OPTION_NAMES.get(k, '--' + k)} {v}" for k, v in criteria.items() if v is not None]
+    given = [f"{OPTION_NAMES.get(k, '--' + k)} {v}" for k, v in criteria.items() if v not in (None, [], ())]
     return " ".join(given) if given else "the query"
 
 
-# -- shared options ---------------------------------------------------------
+# -- options --------------------------------------------------------------------
 
 
 def _date_value(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
@@ -121,17 +150,17 @@ def _date_value(ctx: click.Context, param: click.Parameter, value: str | None) -
     try:
         span(value)
     except ValueError as exc:
-        raise click.BadParameter(f"{exc}.") from None
+        raise click.BadParameter(one_line(f"{exc}.")) from None
     return value.strip()
 
 
-_FILTERS: dict[str, Callable] = {
+OPTIONS: dict[str, Callable] = {
     "date": click.option("--date", "date", metavar="D", callback=_date_value,
                          help="Records whose date overlaps D: YYYY, YYYY-MM or YYYY-MM-DD."),
-    "from": click.option("--from", "start", metavar="D", callback=_date_value,
-                         help="Records on or after D (inclusive)."),
-    "to": click.option("--to", "end", metavar="D", callback=_date_value,
-                       help="Records on or before D (inclusive)."),
+    "start": click.option("--from", "start", metavar="D", callback=_date_value,
+                          help="Records on or after D (inclusive)."),
+    "end": click.option("--to", "end", metavar="D", callback=_date_value,
+                        help="Records on or before D (inclusive)."),
     "region": click.option("--region", metavar="R",
                            help="A place by id, name or alias (mangistau, Almaty, Taldykorgan); "
                                 "a region includes everything within it."),
@@ -142,28 +171,37 @@ _FILTERS: dict[str, Callable] = {
                           help="Events involving an actor, or figures given by one; by id, name or alias."),
     "category": click.option("--category", metavar="C",
                              help="A figure category: casualties, detentions, prosecutions, weapons, ..."),
-    "kind": click.option("--kind", "actor_kind", type=click.Choice(ACTOR_KINDS, case_sensitive=False), help="Only actors of this kind."),
 }
 
 
-def filter_options(*which: str) -> Callable:
-    """Add the named shared filters to a command, in the order given."""
+def _choice_option(f: Choice) -> Callable:
+    criterion = f.criteria[0]
+    return click.option(f"--{criterion}", criterion, type=click.Choice(f.values, case_sensitive=False),
+                        help=f"Only {criterion}s of this {criterion}.")
 
-    def decorate(f: Callable) -> Callable:
-        for name in reversed(which):
-            f = _FILTERS[name](f)
-        return f
+
+def filter_options(collection: Collection, skip: tuple[str, ...] = ("name",)) -> Callable:
+    """The options of every criterion the collection's filters accept, in their order."""
+    made: list[Callable] = []
+    for f in collection.filters:
+        if isinstance(f, Choice) and f.values is not None:
+            made.append(_choice_option(f))
+            continue
+        made.extend(OPTIONS[c] for c in f.criteria if c not in skip)
+
+    def decorate(function: Callable) -> Callable:
+        for option in reversed(made):
+            function = option(function)
+        return function
 
     return decorate
 
 
 def output_options(f: Callable) -> Callable:
-    """``--format/-f`` and its short form ``--json``; commands receive ``fmt``."""
-
-    f = click.option("--json", "as_json", is_flag=True,
-                     help="Short for --format json.")(f)
+    """``--format/-f`` and its short form ``--json``; commands receive ``fmt`` and ``as_json``."""
+    f = click.option("--json", "as_json", is_flag=True, help="Short for --format json.")(f)
     f = click.option("-f", "--format", "fmt", type=click.Choice(FORMATS), default=None,
-                     help="table (default), json, ndjson or csv.")(f)
+                     help=f"{FORMATS[0]} (default), {', '.join(FORMATS[1:-1])} or {FORMATS[-1]}.")(f)
     return f
 
 
@@ -173,61 +211,39 @@ def chosen_format(fmt: str | None, as_json: bool) -> str:
     return "json" if as_json else fmt or "table"
 
 
-# -- the group ----------------------------------------------------------------
+# -- the group ------------------------------------------------------------------------
 
 
-class QantarGroup(click.Group):
-    """A group whose ``main`` maps every ending to its exit code, quietly."""
-
-    def invoke(self, ctx: click.Context) -> Any:
-        # Click turns a closed pipe into exit 1; a reader that stopped early
-        # (`| head`) is not an error, so end quietly with 0 instead.
-        try:
-            result = super().invoke(ctx)
-            sys.stdout.flush()
-            return result
-        except OSError as exc:
-            if _closed_pipe(exc):
-                _quiet_stdout()
-                return 0
-            raise _OutputError(exc) from None
-
-    def main(self, args: Any = None, prog_name: str | None = None, complete_var: str | None = None,
-             standalone_mode: bool = True, **extra: Any) -> Any:
-        if not standalone_mode:
-            return super().main(args, prog_name, complete_var, standalone_mode, **extra)
-        _prepare_streams()
-        try:
-            code = super().main(args, prog_name or "qantar", complete_var, False, **extra)
-            sys.stdout.flush()
-        except click.exceptions.NoSuchOption as exc:
-            if exc.option_name in _GLOBAL_OPTIONS:
-                exc.message = (f"{exc.option_name} is a global option: give it before the command, "
-                               f"as in qantar {exc.option_name}{' PATH' if exc.option_name == '--data' else ''} timeline")
-            exc.show()
-            code = exc.exit_code
-        except click.ClickException as exc:
-            exc.show()
-            code = exc.exit_code
-        except (click.Abort, KeyboardInterrupt):
-            code = 130
-        except OSError as exc:  # the final flush: a closed pipe, a full disk
-            _quiet_stdout()
-            code = 0
-            if not _closed_pipe(exc):
-                error = _OutputError(exc)
-                error.show()
-                code = error.exit_code
-        sys.exit(code if isinstance(code, int) else 0)
+def _closed_pipe(exc: OSError) -> bool:
+    """The reader went away (`| head`); Rich raises a bare BrokenPipeError."""
+    return isinstance(exc, BrokenPipeError) or exc.errno == errno.EPIPE
 
 
-_GLOBAL_OPTIONS = ("--data", "--no-color", "--version")
+def _quiet_stdout() -> None:
+    """After a failed write, point stdout at /dev/null so no later flush fails again."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError, AttributeError):
+        pass
+
+
+def _output_failed(exc: OSError) -> int:
+    """The exit code after stdout failed: 0 for a reader that left, else 1 and a sentence."""
+    _quiet_stdout()
+    if _closed_pipe(exc):
+        return 0
+    say(f"cannot write the output: {exc.strerror or exc}")
+    return 1
 
 
 def _prepare_streams() -> None:
-    """Make sure no character in the data can crash an ASCII-only stream."""
+    """Closed streams become /dev/null; no character in the data can crash an ASCII-only stream."""
     if sys.stdout is None:  # started with stdout closed (`qantar ... >&-`)
         sys.stdout = open(os.devnull, "w", encoding="utf-8")
+    if sys.stderr is None:  # stderr closed: messages are lost, never sent to stdout
+        sys.stderr = open(os.devnull, "w", encoding="utf-8")
     for stream, errors in ((sys.stdout, "replace"), (sys.stderr, "backslashreplace")):
         encoding = (getattr(stream, "encoding", None) or "").lower()
         if not encoding.startswith("utf") and hasattr(stream, "reconfigure"):
@@ -237,18 +253,78 @@ def _prepare_streams() -> None:
                 pass
 
 
-def _closed_pipe(exc: OSError) -> bool:
-    """The reader went away (`| head`); Rich raises a bare BrokenPipeError."""
-    return isinstance(exc, BrokenPipeError) or exc.errno == errno.EPIPE
-
-
-def _quiet_stdout() -> None:
-    """After a closed pipe, point stdout at /dev/null so the exit flush is silent."""
+def _working_directory_gone() -> bool:
     try:
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
-    except (OSError, ValueError):
-        pass
+        os.getcwd()
+    except OSError:
+        return True
+    return False
+
+
+class QantarGroup(click.Group):
+    """A group whose ``main`` maps every ending to its exit code, quietly."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        # Click turns a failed write into exit 1 before ``main`` sees it; a
+        # reader that stopped early (`| head`) is not an error.
+        try:
+            result = super().invoke(ctx)
+            sys.stdout.flush()
+            return result
+        except OSError as exc:
+            return _output_failed(exc)
+
+    def main(self, args: Any = None, prog_name: str | None = None, complete_var: str | None = None,
+             standalone_mode: bool = True, **extra: Any) -> Any:
+        if not standalone_mode:
+            return super().main(args, prog_name, complete_var, standalone_mode, **extra)
+        _prepare_streams()
+        try:
+            signal.signal(signal.SIGINT, signal.default_int_handler)  # from here on, KeyboardInterrupt
+        except ValueError:
+            pass
+        sys.exit(self._run(args, prog_name, complete_var, **extra))
+
+    def _run(self, args: Any, prog_name: str | None, complete_var: str | None, **extra: Any) -> int:
+        try:
+            if _working_directory_gone():
+                raise Failed("the working directory no longer exists: change to one that does")
+            code = super().main(args, prog_name or "qantar", complete_var, False, **extra)
+            sys.stdout.flush()
+            return code if isinstance(code, int) else 0
+        except click.exceptions.NoSuchOption as exc:
+            if exc.option_name in _GLOBAL_OPTIONS:
+                exc.message = (f"{exc.option_name} is a global option: give it before the command, "
+                               f"as in qantar {exc.option_name}{' PATH' if exc.option_name == '--data' else ''} timeline")
+            return self._show(exc)
+        except click.ClickException as exc:
+            return self._show(exc)
+        except click.exceptions.Exit as exc:
+            return self._flushed(exc.exit_code)
+        except (click.Abort, KeyboardInterrupt):
+            return 130
+        except OSError as exc:
+            return _output_failed(exc)
+        except UnicodeEncodeError as exc:
+            return _output_failed(OSError(errno.EILSEQ, f"the output's encoding ({exc.encoding}) cannot carry "
+                                                        "the text: set PYTHONIOENCODING=utf-8"))
+
+    @staticmethod
+    def _show(exc: click.ClickException) -> int:
+        if isinstance(exc, click.UsageError) and not isinstance(exc, Usage):
+            exc.message = one_line(exc.message)
+        exc.show()
+        return QantarGroup._flushed(exc.exit_code)
+
+    @staticmethod
+    def _flushed(code: int) -> int:
+        """``code``, unless flushing stdout fails for another reason than a reader that left."""
+        try:
+            sys.stdout.flush()
+        except OSError as exc:
+            failed = _output_failed(exc)
+            return code or failed
+        return code
 
 
 @click.group(name="qantar", cls=QantarGroup, context_settings={"help_option_names": ["-h", "--help"]})
@@ -267,16 +343,22 @@ def cli(ctx: click.Context, data: str | None, no_color: bool) -> None:
     ctx.obj = App(data, no_color)
 
 
-def _run(app: App, kind: str, fmt: str | None, as_json: bool, criteria: dict[str, Any]) -> None:
+def list_command(name: str, collection: Collection, **settings: Any) -> Callable:
+    """A command that lists a collection, with its filters and the output options."""
+
+    def decorate(function: Callable) -> Callable:
+        return cli.command(name, **settings)(filter_options(collection)(output_options(click.pass_obj(function))))
+
+    return decorate
+
+
+def _run(app: App, collection: Collection, fmt: str | None, as_json: bool, criteria: dict[str, Any]) -> None:
     chosen = chosen_format(fmt, as_json)
-    records = app.select(kind, **criteria)
-    app.emit(records, kind, chosen, criteria)
+    records = app.select(collection.key, **criteria)
+    app.emit(records, collection, chosen, criteria)
 
 
-@cli.command()
-@filter_options("date", "from", "to", "region", "source", "actor")
-@output_options
-@click.pass_obj
+@list_command("timeline", kinds.EVENTS)
 def timeline(app: App, fmt: str | None, as_json: bool, **criteria: Any) -> None:
     """What happened, day by day: the background, January 2022, the aftermath.
 
@@ -285,13 +367,10 @@ def timeline(app: App, fmt: str | None, as_json: bool, **criteria: Any) -> None:
     qantar timeline --from 2022-01-04 --to 2022-01-07 --region almaty
     qantar timeline --source independent --json
     """
-    _run(app, "events", fmt, as_json, criteria)
+    _run(app, kinds.EVENTS, fmt, as_json, criteria)
 
 
-@cli.command()
-@filter_options("date", "from", "to", "region", "source", "actor", "category")
-@output_options
-@click.pass_obj
+@list_command("figures", kinds.FIGURES)
 def figures(app: App, fmt: str | None, as_json: bool, **criteria: Any) -> None:
     """The numbers: what is counted, how many, who gives them and when.
 
@@ -302,12 +381,12 @@ def figures(app: App, fmt: str | None, as_json: bool, **criteria: Any) -> None:
     qantar figures --source official
     qantar figures --category casualties --json
     """
-    _run(app, "figures", fmt, as_json, criteria)
+    _run(app, kinds.FIGURES, fmt, as_json, criteria)
 
 
 @cli.command()
 @click.argument("name", required=False)
-@filter_options("source", "kind")
+@filter_options(kinds.ACTORS)
 @output_options
 @click.pass_obj
 def actors(app: App, name: str | None, fmt: str | None, as_json: bool, **criteria: Any) -> None:
@@ -317,12 +396,12 @@ def actors(app: App, name: str | None, fmt: str | None, as_json: bool, **criteri
     qantar actors Masimov
     qantar actors --kind state
     """
-    _run(app, "actors", fmt, as_json, {"name": name, **criteria})
+    _run(app, kinds.ACTORS, fmt, as_json, {"name": name, **criteria})
 
 
 @cli.command()
 @click.argument("source_id", metavar="[ID]", required=False)
-@filter_options("date", "from", "to", "source")
+@filter_options(kinds.SOURCES)
 @output_options
 @click.pass_obj
 def sources(app: App, source_id: str | None, fmt: str | None, as_json: bool, **criteria: Any) -> None:
@@ -330,33 +409,38 @@ def sources(app: App, source_id: str | None, fmt: str | None, as_json: bool, **c
 
     With an ID (or a publisher such as kazinform), that source alone, and in
     a table the records it supports.
+
+    \b
+    qantar sources
+    qantar sources kazinform
     """
     chosen = chosen_format(fmt, as_json)
+    renamed = None
     if source_id is not None:
         if criteria.get("source") is not None:
             raise click.UsageError("Give a source ID or --source, not both.")
         criteria["source"] = source_id
-    records = app.select("sources", renamed={"--source": "ID"} if source_id is not None else None, **criteria)
-    app.emit(records, "sources", chosen, criteria)
+        renamed = {"source": "source_id"}
+    records = app.select("sources", renamed, **criteria)
+    app.emit(records, kinds.SOURCES, chosen, criteria)
     if source_id is not None and chosen == "table" and len(records) == 1:
         _print_support(app, records[0]["id"])
 
 
 def _print_support(app: App, source_id: str) -> None:
-    from .model import label_of
+    """Under a source's table, each kind of record it supports as that kind's own table."""
     from .find.query import supported_by
-    from .out.tables import clean
+    from .out.tables import make_console, print_heading, print_table
 
-    for kind, ids in supported_by(app.kb, source_id).items():
-        click.echo(f"\n{kind.capitalize()} citing {source_id} ({len(ids)}):")
-        for record_id in ids:
-            click.echo(f"  {record_id}  {clean(label_of(app.kb.get(record_id)[1]))}")
+    view = View(app)
+    console = make_console(sys.stdout, no_color=app.no_color)
+    for key, records in supported_by(app.kb, source_id).items():
+        print_heading(console, f"{key.capitalize()} citing {source_id} ({len(records)})")
+        collection = kinds.get(key)
+        print_table(sorted(records, key=collection.order), collection, sys.stdout, view, console=console)
 
 
-@cli.command()
-@filter_options("source")
-@output_options
-@click.pass_obj
+@list_command("disputes", kinds.DISPUTES)
 def disputes(app: App, fmt: str | None, as_json: bool, **criteria: Any) -> None:
     """Where the sources disagree: each question with its positions side by side.
 
@@ -367,14 +451,14 @@ def disputes(app: App, fmt: str | None, as_json: bool, **criteria: Any) -> None:
     qantar disputes
     qantar disputes --source iwpr --json
     """
-    _run(app, "disputes", fmt, as_json, criteria)
+    _run(app, kinds.DISPUTES, fmt, as_json, criteria)
 
 
 @cli.command()
-@click.argument("record_id", metavar="ID")
+@click.argument("reference", metavar="ID")
 @output_options
 @click.pass_obj
-def show(app: App, record_id: str, fmt: str | None, as_json: bool) -> None:
+def show(app: App, reference: str, fmt: str | None, as_json: bool) -> None:
     """Any record in full, with every citation's quote, and its related records.
 
     ID is a record id from any list (an event, figure, actor, place, source
@@ -389,45 +473,55 @@ def show(app: App, record_id: str, fmt: str | None, as_json: bool) -> None:
 
     chosen = chosen_format(fmt, as_json)
     try:
-        kind, record = find(app.kb, record_id)
+        key, record = find(app.kb, reference)
     except QueryError as exc:
-        raise usage(exc) from None
+        raise Usage(exc.full_message(), "ID") from None
     if chosen != "table":
-        app.emit([record], kind, chosen)
+        app.emit([record], kinds.get(key), chosen)
         return
-    from .out.tables import print_detail
+    from .out.detail import print_detail
 
-    print_detail(kind, record, related(app.kb, kind, record), sys.stdout, no_color=app.no_color, lookup=app.name_of)
+    print_detail(key, record, related(app.kb, key, record), sys.stdout, View(app))
 
 
-@cli.command()
-@filter_options("region")
-@output_options
-@click.pass_obj
+@list_command("places", kinds.PLACES)
 def places(app: App, fmt: str | None, as_json: bool, **criteria: Any) -> None:
     """The gazetteer: every place, its kind, what it lies within, its other spellings.
 
     With --region, that place and everything within it.
+
+    \b
+    qantar places
+    qantar places --region mangistau --json
     """
-    _run(app, "places", fmt, as_json, criteria)
+    _run(app, kinds.PLACES, fmt, as_json, criteria)
 
 
 @cli.command()
 @click.argument("path", required=False, type=click.Path(dir_okay=True))
 @click.option("--texts", metavar="DIR", type=click.Path(exists=True, file_okay=False),
               help="Check every quote against the archived article texts in DIR (found by SHA-256).")
-@click.pass_obj
-def validate(app: App, path: str | None, texts: str | None) -> None:
+@click.pass_context
+def validate(ctx: click.Context, path: str | None, texts: str | None) -> None:
     """Check a knowledge file (the bundled one by default) and list every problem.
 
     Problems are printed as file:line: message; the exit code is 1 if there
-    are any. With --texts, every quote must occur in its article.
+    are any, whoever reads the list. With --texts, every quote must occur in
+    its article.
+
+    \b
+    qantar validate
+    qantar validate my.yaml --texts ../shared/seeds
     """
     from .kb.validate import validate_file
 
-    report = validate_file(path if path is not None else app.data, texts)
-    for problem in report.problems:
-        click.echo(str(problem))
-    click.echo(report.summary(), err=True)
-    if report.problems:
-        sys.exit(1)
+    report = validate_file(path if path is not None else ctx.obj.data, texts)
+    try:
+        for problem in report.problems:
+            click.echo(one_line(str(problem)))
+        sys.stdout.flush()
+    except OSError as exc:
+        if _output_failed(exc):
+            ctx.exit(1)
+    say(report.summary())
+    ctx.exit(1 if report.problems else 0)

@@ -11,6 +11,9 @@ import re
 Day = tuple[int, int, int]  # (year, month, day): compares like a date, costs no import
 Span = tuple[Day, Day]
 
+FIRST: Day = (1, 1, 1)
+LAST: Day = (9999, 12, 31)
+
 _MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
            "September", "October", "November", "December")
 _FORM = re.compile(r"^([0-9]{4})(?:-([0-9]{2})(?:-([0-9]{2}))?)?$")

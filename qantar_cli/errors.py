@@ -46,17 +46,23 @@ class DataError(QantarError):
 class QueryError(QantarError):
     """A question the knowledge base cannot take as asked (exit code 2).
 
-    ``option`` names the option at fault, ``suggestions`` the closest
-    values that would have worked.
+    Said in the core's own terms: ``criterion`` names what was asked
+    (``region``, ``date``, ``name``), ``value`` the value at fault, and
+    ``candidates`` the closest values that would have worked. The command
+    line maps the criterion to its option or argument.
     """
 
-    def __init__(self, message: str, option: str | None = None, suggestions: list[str] | None = None):
+    def __init__(self, message: str, *, criterion: str | None = None, value: str | None = None,
+                 candidates: list[str] | tuple[str, ...] = ()):
         self.message = message
-        self.option = option
-        self.suggestions = list(suggestions or [])
+        self.criterion = criterion
+        self.value = value
+        self.candidates = list(candidates)
         super().__init__(self.full_message())
 
     def full_message(self) -> str:
-        if not self.suggestions:
-            return self.message
-        return f"{self.message} Did you mean: {', '.join(self.suggestions)}?"
+        text = self.message[:1].upper() + self.message[1:]
+        text = text if text.endswith((".", "?", "!")) else text + "."
+        if not self.candidates:
+            return text
+        return f"{text} Did you mean: {', '.join(self.candidates)}?"

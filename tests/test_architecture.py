@@ -10,8 +10,8 @@ import pytest
 from conftest import MINI, ROOT
 
 PACKAGE = ROOT / "qantar_cli"
-CORE = ["__init__", "errors", "kb/yamlread", "kb/schema", "kb/rules", "model", "dates", "find/names", "find/query",
-        "kb/store", "kb/cache", "kb/quotes", "kb/validate", "out/writers"]
+CORE = ["__init__", "errors", "text", "dates", "display", "spec", "collections", "kb/yamlread", "kb/schema",
+        "kb/rules", "kb/store", "kb/cache", "kb/quotes", "kb/validate", "find/names", "find/query", "out/writers"]
 
 
 def imported_modules(path: Path) -> set[str]:
@@ -70,9 +70,9 @@ def test_help_never_parses_yaml():
 def test_library_use_without_click():
     code = (
         "import sys\n"
-        "from qantar_cli import load\n"
+        "from qantar_cli import load, select\n"
         f"kb = load({str(MINI)!r})\n"
-        "print(len(kb.select('events', region='mangistau')))\n"
+        "print(len(select(kb, 'events', region='mangistau')))\n"
         "assert 'click' not in sys.modules and 'rich' not in sys.modules, sorted(sys.modules)\n"
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60,

@@ -3,7 +3,9 @@
 import pytest
 
 from conftest import assert_usage_error, invoke
-from qantar_cli.model import FIELDS
+from qantar_cli.collections import BY_KEY
+
+FIELDS = {key: c.names for key, c in BY_KEY.items()}
 
 
 @pytest.mark.parametrize(

@@ -7,7 +7,9 @@ import json
 import pytest
 
 from conftest import invoke
-from qantar_cli.model import FIELDS
+from qantar_cli.collections import BY_KEY
+
+FIELDS = {key: c.names for key, c in BY_KEY.items()}
 
 KINDS = [("timeline", "events"), ("figures", "figures"), ("actors", "actors"), ("sources", "sources")]
 

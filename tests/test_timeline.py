@@ -77,7 +77,7 @@ def test_filters(args, expected):
         (["--date", "2022-02-30"], ["--date", "February 2022 has 28 days"]),
         (["--date", "yesterday"], ["--date", "YYYY, YYYY-MM or YYYY-MM-DD"]),
         (["--from", "2022-1-5"], ["--from", "YYYY-MM-DD"]),
-        (["--from", "2022-02", "--to", "2022-01"], ["--from", "comes after --to"]),
+        (["--from", "2022-02", "--to", "2022-01"], ["--from", "comes after the end 2022-01"]),
         (["--region", "Mangistaw"], ["--region", "Unknown region 'Mangistaw'", "mangystau-region (Mangystau Region)"]),
         (["--region", "atlantis"], ["--region", "Unknown region 'atlantis'"]),
         (["--source", "bbc"], ["--source", "Unknown source 'bbc'"]),

@@ -1,9 +1,11 @@
-"""Turn what a user types into ids: places, actors, sources.
+"""Turn what a user types into ids, and suggest what they may have meant.
 
-Matching ignores case, diacritics, spaces, hyphens and punctuation, and for
-places a trailing "region"/"oblast". Exact ids win, then exact names and
-aliases, then names with the suffix stripped; anything else is an error that
-lists the closest matches.
+Matching goes in tiers: the exact id, then names and aliases ignoring
+case, diacritics, spaces, hyphens and punctuation (``key``), then the same
+without a trailing "region"/"oblast" or a leading "the" (``loose``). The
+first tier that matches decides. A value that matches nothing raises
+``QueryError`` with the closest candidates; ``suggest`` is the one way
+candidates are found, and its cost is bounded whatever the input's length.
 """
 
 from __future__ import annotations
@@ -17,6 +19,9 @@ from ..errors import QueryError
 _DROP = re.compile(r"[\s\-_'’`.,()/]+")
 _SUFFIX = re.compile(r"(regions?|oblast|oblysy|obl|province|област[ьи]|облысы)$")
 _LEADING_THE = re.compile(r"^the")
+
+#: Longest input compared when suggesting: beyond it nothing is "close" anyway.
+SUGGEST_CHARS = 64
 
 
 def key(text: str) -> str:
@@ -32,53 +37,73 @@ def loose(text: str) -> str:
     return _LEADING_THE.sub("", stripped) or key(text)
 
 
-Candidate = tuple[str, str, list[str]]  # id, display name, every name to match
+class Candidate:
+    """Something a user may name: its id, how it is shown, every name it answers to."""
+
+    __slots__ = ("id", "label", "names")
+
+    def __init__(self, id: str, label: str, names: Iterable[str] = ()):
+        self.id = id
+        self.label = label
+        self.names = [id, label, *names]
+
+    def shown(self) -> str:
+        return self.id if self.label == self.id else f"{self.id} ({self.label})"
 
 
-def resolve(text: str, candidates: Iterable[Candidate], what: str, option: str) -> list[str]:
-    """Ids matching ``text`` at the best tier. Raises QueryError on none."""
-    pool = list(candidates)
+def resolve(text: str, pool: list[Candidate], what: str, criterion: str) -> list[str]:
+    """The ids ``text`` names at the best tier that matches; ``QueryError`` if none."""
     wanted = text.strip()
     if not wanted:
-        raise QueryError(f"An empty {what} matches nothing.", option)
-    for cid, _, _ in pool:
-        if cid == wanted:
-            return [cid]
-    for fold in (key, loose):
-        target = fold(wanted)
-        hits = [cid for cid, name, names in pool if any(fold(n) == target for n in [cid, name, *names])]
-        if hits:
-            return list(dict.fromkeys(hits))
-    raise QueryError(f"Unknown {what} {wanted!r}.", option, suggest(wanted, pool))
+        raise QueryError(f"an empty {what} matches nothing", criterion=criterion, value=text)
+    for c in pool:
+        if c.id == wanted:
+            return [c.id]
+    if len(wanted) <= 4 * SUGGEST_CHARS:  # no name is longer: skip folding a huge value
+        for fold in (key, loose):
+            target = fold(wanted)
+            hits = [c.id for c in pool if any(fold(n) == target for n in c.names)]
+            if hits:
+                return list(dict.fromkeys(hits))
+    raise QueryError(f"unknown {what} {_shown(wanted)}", criterion=criterion, value=wanted,
+                     candidates=suggest(wanted, pool))
 
 
-def resolve_one(text: str, candidates: Iterable[Candidate], what: str, option: str) -> str:
-    pool = list(candidates)
-    hits = resolve(text, pool, what, option)
+def resolve_one(text: str, pool: list[Candidate], what: str, criterion: str) -> str:
+    """Like ``resolve``, but more than one match is an error listing each."""
+    hits = resolve(text, pool, what, criterion)
     if len(hits) > 1:
-        labels = {cid: name for cid, name, _ in pool}
-        raise QueryError(
-            f"{what.capitalize()} {text.strip()!r} is ambiguous: it matches {len(hits)} {what}s.",
-            option,
-            [f"{h} ({labels[h]})" for h in hits],
-        )
+        shown = {c.id: c.shown() for c in pool}
+        raise QueryError(f"{what} {_shown(text.strip())} is ambiguous: it matches {len(hits)} {what}s",
+                         criterion=criterion, value=text, candidates=[shown[h] for h in hits])
     return hits[0]
 
 
-def suggest(text: str, pool: list[Candidate], limit: int = 3) -> list[str]:
-    """The closest ids to ``text``, shown as ``id (Name)``."""
+def suggest(text: str, pool: Iterable[Candidate], limit: int = 3, cutoff: float = 0.6) -> list[str]:
+    """The candidates closest to ``text``, best first, shown as ``id (Label)``.
+
+    Only the first ``SUGGEST_CHARS`` characters of the input are compared,
+    so the time this takes does not grow with the input.
+    """
     import difflib
 
-    target = loose(text)
-    scored: dict[str, float] = {}
-    for cid, name, names in pool:
-        for n in [cid, name, *names]:
-            candidate = loose(n)
-            score = difflib.SequenceMatcher(None, target, candidate).ratio()
+    target = loose(text[:SUGGEST_CHARS])
+    matcher = difflib.SequenceMatcher(autojunk=False)
+    matcher.set_seq2(target)
+    best: dict[str, tuple[float, Candidate]] = {}
+    for c in pool:
+        for name in c.names:
+            candidate = loose(name[:SUGGEST_CHARS])
+            matcher.set_seq1(candidate)
+            score = matcher.ratio() if matcher.real_quick_ratio() >= cutoff else 0.0
             if target and (target in candidate or candidate in target):
                 score = max(score, 0.75)
-            if score > scored.get(cid, 0.0):
-                scored[cid] = score
-    best = sorted((s, cid) for cid, s in scored.items() if s >= 0.6)
-    labels = {cid: name for cid, name, _ in pool}
-    return [f"{cid} ({labels[cid]})" for _, cid in sorted(best, key=lambda x: (-x[0], x[1]))[:limit]]
+            if score >= cutoff and score > best.get(c.id, (0.0, c))[0]:
+                best[c.id] = (score, c)
+    ranked = sorted(best.values(), key=lambda sc: (-sc[0], sc[1].id))
+    return [c.shown() for _, c in ranked[:limit]]
+
+
+def _shown(text: str) -> str:
+    """A user's value inside a message: quoted, and cut short if very long."""
+    return repr(text if len(text) <= SUGGEST_CHARS else text[:SUGGEST_CHARS] + "…")

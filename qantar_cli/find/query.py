@@ -1,81 +1,24 @@
 """Answer questions: filter and sort the records of one collection.
 
-``select(kb, kind, **criteria)`` applies every criterion given (they narrow
-one another) and returns records in the documented order:
-
-- events by date, then time, then id; an event known only to the month or
-  year comes after the days of that month or year;
-- figures by category, then id; every other kind by id.
+``select(kb, key, **criteria)`` applies every criterion given; each takes a
+value or a list of values (several values of one criterion mean *or*,
+different criteria mean *and*) and returns the records in the collection's
+order. What a criterion means for a kind of record is in that collection's
+description (``qantar_cli.collections``); this module resolves the user's
+words into ids for the filters and runs them.
 """
 
 from __future__ import annotations
 
-from typing import Any, Callable
+from typing import Any, Iterable
 
-from .. import dates, model
+from .. import collections as kinds
 from ..errors import QueryError
 from ..kb.store import KnowledgeBase
+from ..spec import Collection, Record, source_ids
+from . import names
 
-VOICES = model.VOICES
-
-#: The date field(s) each kind is filtered on: (start field, end field).
-DATE_FIELDS = {
-    "events": ("date", "end_date"),
-    "figures": ("as_of", None),
-    "sources": ("published", None),
-}
-
-
-class SourceMatch:
-    """What ``--source`` asked for: some source ids, or one of the two voices."""
-
-    __slots__ = ("ids", "voice")
-
-    def __init__(self, ids: frozenset[str] = frozenset(), voice: str | None = None):
-        self.ids = ids
-        self.voice = voice
-
-
-def date_span(text: str, option: str = "--date") -> tuple:
-    try:
-        return dates.span(text)
-    except ValueError as exc:
-        raise QueryError(f"{exc}.", option) from None
-
-
-def _named(records: list[dict]) -> list[tuple[str, str, list[str]]]:
-    """Name-matching candidates: (id, name, aliases) of places or actors."""
-    return [(r["id"], r["name"], r["aliases"]) for r in records]
-
-
-def resolve_place(kb: KnowledgeBase, text: str) -> str:
-    from . import names
-
-    return names.resolve_one(text, _named(kb["places"]), "region", "--region")
-
-
-def resolve_actor(kb: KnowledgeBase, text: str, option: str = "--actor") -> list[str]:
-    from . import names
-
-    return names.resolve(text, _named(kb["actors"]), "actor", option)
-
-
-def resolve_source(kb: KnowledgeBase, text: str) -> SourceMatch:
-    from . import names
-
-    wanted = text.strip().lower()
-    if wanted in VOICES:
-        return SourceMatch(voice=wanted)
-    pool = []
-    for s in kb["sources"]:
-        short = short_name(s["id"])
-        pool.append((s["id"], s["publisher"], [short, s["publisher"]]))
-    try:
-        return SourceMatch(ids=frozenset(names.resolve(text, pool, "source", "--source")))
-    except QueryError as exc:
-        if not exc.suggestions:  # nothing close: say what would work
-            exc.suggestions = sorted({short_name(s["id"]) for s in kb["sources"]}) + list(VOICES)
-        raise
+VOICES = kinds.VOICES
 
 
 def short_name(source_id: str) -> str:
@@ -87,211 +30,145 @@ def short_name(source_id: str) -> str:
     return source_id
 
 
-def _span_of(record: dict, fields: tuple[str, str | None]) -> tuple:
-    start = dates.span(record[fields[0]])
-    end_text = record.get(fields[1]) if fields[1] else None
-    return (start[0], dates.span(end_text)[1]) if end_text else start
+def candidates(kb: KnowledgeBase, key: str) -> list[names.Candidate]:
+    """What a user may call the records of a collection: ids, names, aliases, short forms."""
+    if key == "sources":
+        return [names.Candidate(s["id"], s["publisher"], [short_name(s["id"]), s["publisher"]]) for s in kb[key]]
+    return [names.Candidate(r["id"], r["name"], r["aliases"]) for r in kb[key]]
 
 
-def _cites(record: dict, match: SourceMatch) -> bool:
-    for c in model.citations_of(record):
-        if c["source"] in match.ids or (match.voice and c["origin"] == match.voice):
-            return True
-    return False
+class Asker:
+    """The knowledge base as filters see it (``spec.Ask``): names resolved to ids."""
 
+    def __init__(self, kb: KnowledgeBase):
+        self.kb = kb
 
-def select(
-    kb: KnowledgeBase,
-    kind: str,
-    *,
-    date: str | None = None,
-    start: str | None = None,
-    end: str | None = None,
-    region: str | None = None,
-    source: str | None = None,
-    actor: str | None = None,
-    category: str | None = None,
-    actor_kind: str | None = None,
-    name: str | None = None,
-) -> list[dict]:
-    """The records of ``kind`` that meet every criterion given."""
-    if kind not in model.COLLECTIONS:
-        raise QueryError(f"Unknown collection {kind!r}: use one of {', '.join(model.COLLECTIONS)}.")
-    tests: list[Callable[[dict], bool]] = []
+    def places(self, texts: list[str]) -> set[str]:
+        pool = candidates(self.kb, "places")
+        return {names.resolve_one(t, pool, "region", "region") for t in texts}
 
-    spans = []
-    if date is not None:
-        spans.append(date_span(date, "--date"))
-    if start is not None:
-        first = date_span(start, "--from")[0]
-        spans.append((first, dates.span("9999")[1]))
-    if end is not None:
-        last = date_span(end, "--to")[1]
-        spans.append((dates.span("0001")[0], last))
-    if start is not None and end is not None and spans[-2][0] > spans[-1][1]:
-        raise QueryError(f"--from {start} comes after --to {end}: nothing can match.", "--from")
-    if spans:
-        fields = DATE_FIELDS.get(kind)
-        if fields is None:
-            raise QueryError(f"{kind} have no dates to filter on.", "--date")
-        tests.append(lambda r: all(dates.overlaps(_span_of(r, fields), s) for s in spans))
+    def within(self, place_id: str, area: str) -> bool:
+        return self.kb.within(place_id, area)
 
-    if region is not None:
-        place = resolve_place(kb, region)
-        country = place == _country(kb)
+    def country(self) -> str:
+        return self.kb.country() or "kazakhstan"
 
-        def in_region(r: dict) -> bool:
-            places = [r["id"]] if kind == "places" else r.get("places") or [_country(kb)]
-            if country:
-                return True
-            return any(place in kb.ancestors(p) for p in places)
+    def actors(self, texts: list[str], criterion: str) -> set[str]:
+        pool = candidates(self.kb, "actors")
+        found: set[str] = set()
+        for text in texts:
+            try:
+                found.update(names.resolve(text, pool, "actor", criterion))
+            except QueryError:
+                hits = self._containing(text, pool) if criterion == "name" else set()
+                if not hits:
+                    raise
+                found.update(hits)
+        return found
 
-        tests.append(in_region)
-
-    if source is not None:
-        match = resolve_source(kb, source)
-        if kind == "sources":
-            tests.append(lambda r: r["id"] in match.ids or r["stance"] == match.voice)
-        elif kind == "figures":
-            tests.append(lambda r: (r["origin"] == match.voice) if match.voice else _cites(r, match))
-        else:
-            tests.append(lambda r: _cites(r, match))
-
-    if actor is not None:
-        wanted = set(resolve_actor(kb, actor))
-        if kind == "events":
-            tests.append(lambda r: bool(wanted.intersection(r["actors"])))
-        elif kind == "figures":
-            tests.append(lambda r: r["claimed_by"] in wanted)
-        elif kind == "actors":
-            tests.append(lambda r: r["id"] in wanted)
-        else:
-            raise QueryError(f"{kind} cannot be filtered by actor.", "--actor")
-
-    if category is not None:
-        category = category.strip().lower()
-        known = sorted({f["category"] for f in kb["figures"]})
-        if category not in known:
-            raise QueryError(f"Unknown category {category!r}.", "--category",
-                             names_like(category, known) or known)
-        tests.append(lambda r: r["category"] == category)
-
-    if actor_kind is not None:
-        actor_kind = actor_kind.lower()
-        tests.append(lambda r: r["kind"] == actor_kind)
-
-    if name is not None:
-        tests.append(_name_test(kb, name))
-
-    found = [r for r in kb[kind] if all(t(r) for t in tests)]
-    return sorted(found, key=sort_key(kind))
-
-
-def _name_test(kb: KnowledgeBase, text: str) -> Callable[[dict], bool]:
-    """``actors NAME``: exact id/name/alias, else every actor whose name contains it."""
-    from . import names
-
-    try:
-        wanted = set(resolve_actor(kb, text, "NAME"))
-    except QueryError:
+    @staticmethod
+    def _containing(text: str, pool: list[names.Candidate]) -> set[str]:
+        """``actors NAME`` also finds every actor one of whose names contains NAME."""
         needle = names.key(text)
-        wanted = {
-            a["id"]
-            for a in kb["actors"]
-            if needle and any(needle in names.key(n) for n in [a["id"], a["name"], *a["aliases"]])
-        }
-        if not wanted:
-            raise
-    return lambda r: r["id"] in wanted
+        return {c.id for c in pool if needle and any(needle in names.key(n) for n in c.names)}
+
+    def sources(self, texts: list[str]) -> tuple[set[str], set[str]]:
+        ids: set[str] = set()
+        voices: set[str] = set()
+        pool = candidates(self.kb, "sources")
+        for text in texts:
+            wanted = text.strip().lower()
+            if wanted in VOICES:
+                voices.add(wanted)
+                continue
+            try:
+                ids.update(names.resolve(text, pool, "source", "source"))
+            except QueryError as exc:
+                if not exc.candidates:  # nothing close: say what would work
+                    exc.candidates = sorted({short_name(s["id"]) for s in self.kb["sources"]}) + list(VOICES)
+                raise
+        return ids, voices
+
+    def choices(self, criterion: str, texts: list[str], known: Iterable[str]) -> set[str]:
+        known = list(known)
+        found = set()
+        for text in texts:
+            wanted = text.strip().lower()
+            if wanted not in known:
+                close = names.suggest(wanted, [names.Candidate(k, k) for k in known])
+                raise QueryError(f"unknown {criterion} {wanted!r}", criterion=criterion, value=text,
+                                 candidates=close or known)
+            found.add(wanted)
+        return found
 
 
-def names_like(text: str, options: list[str]) -> list[str]:
-    import difflib
-
-    return difflib.get_close_matches(text, options, n=3, cutoff=0.5)
-
-
-def _country(kb: KnowledgeBase) -> str:
-    for p in kb["places"]:
-        if p["within"] is None:
-            return p["id"]
-    return "kazakhstan"
-
-
-def _event_order(record: dict) -> tuple:
-    """Day-dated events by day and time; an event known only to the month or the
-    year comes after the days of that month or year (by then, it had happened);
-    a span with an end date sits at its first day."""
-    start, end = dates.span(record["date"])
-    day = start if len(record["date"]) == 10 or record["end_date"] else end
-    return (day, -len(record["date"]), record["time"] or "", record["id"])
+def select(kb: KnowledgeBase, key: str, **criteria: Any) -> list[Record]:
+    """The records of collection ``key`` that meet every criterion given (None: not given)."""
+    collection = collection_of(key)
+    given = {name: _as_list(value) for name, value in criteria.items() if value is not None and value != []}
+    accepted = collection.criteria()
+    for name, values in given.items():
+        if name not in accepted:
+            raise QueryError(f"{key} cannot be filtered by {name}", criterion=name, value=values[0])
+    ask = Asker(kb)
+    records = kb[key]
+    tests = []
+    for f in collection.filters:
+        mine = {c: given[c] for c in f.criteria if c in given}
+        if mine:
+            tests.append((f, f.prepare(mine, ask, records)))
+    found = [r for r in records if all(f.test(r, prepared, ask) for f, prepared in tests)]
+    return sorted(found, key=collection.order)
 
 
-def sort_key(kind: str) -> Callable[[dict], Any]:
-    if kind == "events":
-        return _event_order
-    if kind == "figures":
-        return lambda r: (r["category"], r["id"])
-    return lambda r: r["id"]
+def collection_of(key: str) -> Collection:
+    try:
+        return kinds.get(key)
+    except KeyError:
+        raise QueryError(f"unknown collection {key!r}: use one of {', '.join(kinds.KEYS)}",
+                         criterion="collection", value=key) from None
 
 
-def supported_by(kb: KnowledgeBase, source_id: str) -> dict[str, list[str]]:
-    """The ids of the records that cite ``source_id``, by collection."""
-    found: dict[str, list[str]] = {}
-    for kind in model.COLLECTIONS:
-        if kind in ("sources", "places"):
-            continue
-        ids = [r["id"] for r in kb[kind] if any(c["source"] == source_id for c in model.citations_of(r))]
-        if ids:
-            found[kind] = ids
-    return found
+def _as_list(value: Any) -> list[str]:
+    return list(value) if isinstance(value, (list, tuple)) else [value]
 
 
-def find(kb: KnowledgeBase, text: str) -> tuple[str, dict]:
-    """A record of any kind by id, or an actor or place by name or alias."""
-    from . import names
-
-    found = kb.get(text.strip())
+def find(kb: KnowledgeBase, text: str) -> tuple[str, Record]:
+    """A record of any kind by id, a source by its short name, or an actor or place by name."""
+    wanted = text.strip()
+    found = kb.get(wanted)
     if found is not None:
         return found
-    by_short = [s for s in kb["sources"] if short_name(s["id"]) == text.strip().lower()]
+    by_short = [s for s in kb["sources"] if short_name(s["id"]) == wanted.lower()]
     if len(by_short) == 1:
         return "sources", by_short[0]
-    for kind in ("actors", "places"):
+    for key in ("actors", "places"):
         try:
-            hits = names.resolve(text, _named(kb[kind]), kind[:-1], "ID")
+            hits = names.resolve(text, candidates(kb, key), key[:-1], "reference")
         except QueryError:
             continue
         if len(hits) == 1:
-            return kb.get(hits[0])
-    import difflib
+            return kb.get(hits[0])  # type: ignore[return-value]
+    pool = [names.Candidate(rid, rid) for rid in kb.by_id]
+    raise QueryError(f"no record has the id {wanted!r}", criterion="reference", value=wanted,
+                     candidates=names.suggest(wanted.lower(), pool))
 
-    close = difflib.get_close_matches(text.strip().lower(), list(kb.by_id), n=3, cutoff=0.6)
-    raise QueryError(f"No record has the id {text.strip()!r}.", "ID", close)
 
-
-def related(kb: KnowledgeBase, kind: str, record: dict) -> dict[str, list[dict]]:
+def related(kb: KnowledgeBase, key: str, record: Record) -> dict[str, list[Record]]:
     """The records connected to ``record``, by collection, each sorted as its list is."""
-    rid = record["id"]
-    out: dict[str, list[dict]] = {}
+    out: dict[str, list[Record]] = {}
+    for rel in collection_of(key).related:
+        found = rel.find(kb, record)
+        if found:
+            out[rel.key] = sorted(found, key=kinds.get(rel.key).order)
+    return out
 
-    def put(name: str, records: list[dict]) -> None:
-        if records:
-            out[name] = sorted(records, key=sort_key(name))
 
-    if kind == "actors":
-        put("events", [e for e in kb["events"] if rid in e["actors"]])
-        put("figures", [f for f in kb["figures"] if f["claimed_by"] == rid])
-    elif kind == "sources":
-        for name, ids in supported_by(kb, rid).items():
-            put(name, [kb.get(i)[1] for i in ids])
-    elif kind == "places":
-        put("places", [p for p in kb["places"] if p["within"] == rid])
-        put("events", [e for e in kb["events"] if any(rid in kb.ancestors(p) for p in e["places"])])
-        put("figures", [f for f in kb["figures"] if any(rid in kb.ancestors(p) for p in f["places"])])
-    elif kind in ("events", "figures"):
-        ids = record.get("actors", []) + ([record["claimed_by"]] if record.get("claimed_by") else [])
-        put("actors", [kb.actors[i] for i in dict.fromkeys(ids)])
-        put("places", [kb.places[i] for i in record["places"]])
-    put("sources", [kb.sources[s] for s in model.source_ids(record)] if kind != "sources" else [])
+def supported_by(kb: KnowledgeBase, source_id: str) -> dict[str, list[Record]]:
+    """The records that cite a source, by collection."""
+    out: dict[str, list[Record]] = {}
+    for c in kinds.ALL:
+        found = [r for r in kb[c.key] if source_id in source_ids(r)]
+        if found:
+            out[c.key] = found
     return out

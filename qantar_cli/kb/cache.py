@@ -25,7 +25,7 @@ except ImportError:  # pragma: no cover - other Python implementations
 
 FORMAT = 1
 KEEP = 16
-_CODE = ("model.py", "dates.py", "kb/store.py", "kb/rules.py", "kb/schema.py", "kb/yamlread.py", "kb/cache.py")
+_CODE = ("collections.py", "spec.py", "display.py", "dates.py", "kb/store.py", "kb/rules.py", "kb/schema.py", "kb/yamlread.py", "kb/cache.py")
 
 
 def directory() -> str | None:

@@ -10,7 +10,8 @@ import json
 import os
 from typing import Any, Iterable
 
-from .. import model
+from .. import collections as kinds
+from ..spec import normalise
 from . import cache
 from ..errors import DataError, Problem
 
@@ -128,7 +129,7 @@ def examine(data: bytes, name: str) -> Examined:
     root, lines = yamlread.read(text, name)
     if not isinstance(root, dict):
         what = "a list" if isinstance(root, list) else "a single value"
-        raise DataError.single(name, f"the file must be a mapping of collections ({', '.join(model.COLLECTIONS)}), not {what}", 1)
+        raise DataError.single(name, f"the file must be a mapping of collections ({', '.join(kinds.KEYS)}), not {what}", 1)
 
     found: list[tuple[tuple, str]] = list(Validator(_schema()).iter_issues(root))
     found.extend(rules.check(root))
@@ -173,13 +174,20 @@ def _raw_scalar(lines: Any, root: Any, path: tuple) -> str | None:
     return lines.raw(node, path[-1]) if path else None
 
 
+class _Context:
+    """What fields' defaults may read while records are built: the sources' stances."""
+
+    def __init__(self, root: dict):
+        self.stances = {s["id"]: s["stance"] for s in root["sources"]}
+
+
 def build(root: dict) -> dict[str, list[dict]]:
     """Valid raw collections -> contract records, with computed fields."""
-    stances = {s["id"]: s["stance"] for s in root["sources"]}
-    data = {kind: [model.normalise(kind, r, stances) for r in root[kind]] for kind in model.COLLECTIONS}
+    context = _Context(root)
+    data = {c.key: [normalise(r, c.fields, context) for r in root[c.key]] for c in kinds.ALL}
     places = {p["id"]: p for p in data["places"]}
-    for kind in ("events", "figures"):
-        for record in data[kind]:
+    for key in ("events", "figures"):
+        for record in data[key]:
             record["regions"] = regions_of(record["places"], places)
     return data
 
@@ -224,41 +232,46 @@ def load(path: str | os.PathLike[str] | None = None, *, use_cache: bool = True) 
 
 
 class KnowledgeBase:
-    """The six collections, with look-ups by id.
+    """The six collections, with look-ups by id and the place hierarchy.
 
-    Queries live in ``qantar_cli.query``; ``select`` is a shortcut to them.
+    Queries live in ``qantar_cli.find.query`` (``qantar_cli.select``).
     """
 
     def __init__(self, data: dict[str, list[dict]], path: str = "<memory>"):
         self.path = path
         self.data = data
         self.by_id: dict[str, tuple[str, dict]] = {}
-        for kind in model.COLLECTIONS:
-            for record in data[kind]:
-                self.by_id[record["id"]] = (kind, record)
+        for key in kinds.KEYS:
+            for record in data[key]:
+                self.by_id[record["id"]] = (key, record)
         self.places = {p["id"]: p for p in data["places"]}
-        self.actors = {a["id"]: a for a in data["actors"]}
-        self.sources = {s["id"]: s for s in data["sources"]}
+        self._ancestors: dict[str, frozenset[str]] = {}
 
-    def __getitem__(self, kind: str) -> list[dict]:
-        return self.data[kind]
+    def __getitem__(self, key: str) -> list[dict]:
+        return self.data[key]
 
     def get(self, record_id: str) -> tuple[str, dict] | None:
+        """``(collection key, record)`` of the record with this id, or None."""
         return self.by_id.get(record_id)
 
     def counts(self) -> dict[str, int]:
-        return {kind: len(self.data[kind]) for kind in model.COLLECTIONS}
+        return {key: len(self.data[key]) for key in kinds.KEYS}
 
-    def ancestors(self, place_id: str) -> list[str]:
-        """The place and every place it lies within, innermost first."""
-        chain = []
-        node: str | None = place_id
-        while node is not None:
-            chain.append(node)
-            node = self.places[node]["within"]
-        return chain
+    def country(self) -> str | None:
+        """The place that lies within no other."""
+        for p in self.data["places"]:
+            if p["within"] is None:
+                return str(p["id"])
+        return None
 
-    def select(self, kind: str, **criteria: Any) -> list[dict]:
-        from ..find.query import select
-
-        return select(self, kind, **criteria)
+    def within(self, place_id: str, area: str) -> bool:
+        """Whether ``place_id`` is ``area`` or lies anywhere within it."""
+        found = self._ancestors.get(place_id)
+        if found is None:
+            chain = []
+            node: str | None = place_id
+            while node is not None and node not in chain:
+                chain.append(node)
+                node = self.places[node]["within"] if node in self.places else None
+            found = self._ancestors[place_id] = frozenset(chain)
+        return area in found

@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field
 
-from .. import model
+from .. import collections as kinds
 from ..errors import DataError, Problem
 from .quotes import fold, index_texts, read_folded
 from .store import chosen_path, display_name, examine, read_bytes
@@ -46,7 +46,7 @@ def validate_file(path: str | None = None, texts: str | None = None) -> Report:
         return report
     report.problems = list(result.problems)
     root = result.root
-    report.counts = {k: len(root.get(k) or []) for k in model.COLLECTIONS if isinstance(root.get(k), list)}
+    report.counts = {k: len(root.get(k) or []) for k in kinds.KEYS if isinstance(root.get(k), list)}
     if texts is not None and not result.problems:
         report.problems.extend(check_quotes(result, texts, report))
     return report
@@ -77,7 +77,7 @@ def check_quotes(result, texts: str, report: Report) -> list[Problem]:
 
 
 def _citations(root: dict):
-    for kind in model.COLLECTIONS:
+    for kind in kinds.KEYS:
         for i, record in enumerate(root.get(kind) or []):
             for j, cite in enumerate(record.get("citations") or []):
                 yield kind, i, (kind, i, "citations", j), cite

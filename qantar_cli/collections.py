@@ -1,0 +1,355 @@
+"""The six record kinds of the knowledge base, each described once.
+
+Everything kind-specific lives here: the fields of the JSON contract in
+their order (SPEC.md, "Collections and the JSON contract"), the filters a
+kind takes, its order, its table, how CSV flattens it, what is related to
+it, and the rules a schema cannot say. The store, the rules, the queries
+and the writers are generic and read these descriptions; adding a field or
+a filter is a line here (and its tests).
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any, Iterator
+
+from . import dates
+from .display import figure_value, positions_cell, role_text, roles_cell, sources_cell
+from .spec import (Actors, Choice, Col, Collection, Dates, Field, Named, Places, Record, Related, Sources,
+                   View, lines, source_ids)
+
+VOICES = ("official", "independent")
+ACTOR_KINDS = ("person", "organization", "group", "state")
+PLACE_KINDS = ("country", "region", "city", "site")
+
+Issue = tuple[tuple, str]
+Indexed = list[tuple[int, Record]]
+
+_ELLIPSIS = re.compile(r"\u2026|\.\.\.|\[\s*\.\.+\s*\]")
+
+
+def _no_ellipsis(value: Any) -> str | None:
+    if isinstance(value, str) and _ELLIPSIS.search(value):
+        return "a quote may not contain an ellipsis: quote two passages instead"
+    return None
+
+
+def _stance_of_source(raw: Record, context: Any) -> str | None:
+    """A citation's origin, when the file does not say: its source's stance."""
+    return context.stances.get(raw.get("source"))
+
+
+CITATION = (
+    Field("source", ref="sources"),
+    Field("quote", check=_no_ellipsis),
+    Field("origin", default=_stance_of_source),
+)
+ROLE = (Field("title"), Field("from", date=True), Field("until", date=True))
+POSITION = (Field("claim"), Field("origin"), Field("citations", shape=CITATION, csv=sources_cell))
+
+
+def _citations() -> Field:
+    return Field("citations", shape=CITATION, csv=sources_cell)
+
+
+# -- shared cells -------------------------------------------------------------------
+
+_VOICE_STYLE = {"official": "magenta", "independent": "green"}
+
+
+def _sources_line(record: Record, view: View) -> str:
+    return ", ".join(source_ids(record))
+
+
+def _names(field: str):
+    return lambda record, view: ", ".join(view.name_of(i) for i in record[field])
+
+
+def _keep_id(record: Record) -> list[str]:
+    return [record["id"]]
+
+
+def _voice(field: str):
+    return lambda record: _VOICE_STYLE.get(record[field], "")
+
+
+# -- related records ----------------------------------------------------------------
+
+
+def _citing(kb: Any, record: Record, key: str) -> list[Record]:
+    rid = record["id"]
+    return [r for r in kb[key] if rid in source_ids(r)]
+
+
+def _in_place(kb: Any, record: Record, key: str) -> list[Record]:
+    rid = record["id"]
+    return [r for r in kb[key] if any(kb.within(p, rid) for p in r["places"])]
+
+
+def _refs(field: str, key: str):
+    def find(kb: Any, record: Record) -> list[Record]:
+        value = record.get(field)
+        ids = value if isinstance(value, list) else [value] if value else []
+        return [kb.get(i)[1] for i in dict.fromkeys(ids) if kb.get(i) is not None]
+    return Related(key, find)
+
+
+def _cited_sources() -> Related:
+    return Related("sources", lambda kb, r: [kb.get(s)[1] for s in source_ids(r)])
+
+
+# -- rules ------------------------------------------------------------------------
+
+_SOURCE_ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*?-([0-9]{4})(?:-|$)")
+
+
+def _source_rules(records: Indexed) -> Iterator[Issue]:
+    digests: dict[str, Any] = {}
+    for i, s in records:
+        rid, published = s.get("id"), s.get("published")
+        if isinstance(rid, str) and isinstance(published, str):
+            match = _SOURCE_ID.match(rid)
+            if not match:
+                yield (("sources", i, "id"), "a source id starts with the publisher's short name and the year, "
+                                             "like kazinform-2025-chronology")
+            elif match.group(1) != published[:4]:
+                yield (("sources", i, "id"),
+                       f"the year in the id ({match.group(1)}) is not the year published ({published[:4]})")
+        digest = s.get("text_sha256")
+        if isinstance(digest, str):
+            if digest in digests:
+                yield (("sources", i, "text_sha256"), f"the same text as source {digests[digest]!r}")
+            digests[digest] = rid
+
+
+def _place_rules(records: Indexed) -> Iterator[Issue]:
+    parents: dict[str, Any] = {}
+    where: dict[str, tuple] = {}
+    for i, p in records:
+        if p.get("within") is None and p.get("kind") not in (None, "country"):
+            yield (("places", i, "within"), "only a country may stand outside every other place")
+        if isinstance(p.get("id"), str) and p["id"] not in parents:
+            parents[p["id"]] = p.get("within")
+            where[p["id"]] = ("places", i, "id")
+    yield from _nesting_cycles(parents, where)
+
+
+def _nesting_cycles(parents: dict[str, Any], where: dict[str, tuple]) -> Iterator[Issue]:
+    """Places that lie within themselves, found in one pass over the ``within`` chains."""
+    done: set[str] = set()
+    for start in parents:
+        path: dict[str, None] = {}
+        node: Any = start
+        while isinstance(node, str) and node in parents and node not in done and node not in path:
+            path[node] = None
+            node = parents[node]
+        if isinstance(node, str) and node in path:
+            cycle = list(path)[list(path).index(node):]
+            for pid in cycle:
+                yield (where[pid], f"the place {pid!r} lies within itself")
+        done.update(path)
+
+
+def _role_rules(records: Indexed) -> Iterator[Issue]:
+    for i, a in records:
+        roles = a.get("roles")
+        for j, role in enumerate(roles if isinstance(roles, list) else []):
+            if isinstance(role, dict):
+                yield from _ordered(("actors", i, "roles", j), role, "from", "until")
+
+
+def _event_rules(records: Indexed) -> Iterator[Issue]:
+    for i, e in records:
+        yield from _ordered(("events", i), e, "date", "end_date")
+
+
+def _ordered(path: tuple, raw: Record, first: str, last: str) -> Iterator[Issue]:
+    start, end = raw.get(first), raw.get(last)
+    if dates.is_real(start) and dates.is_real(end) and dates.span(end)[1] < dates.span(start)[0]:
+        yield (path + (last,), f"{last} {end} comes before {first} {start}")
+
+
+def _figure_rules(records: Indexed) -> Iterator[Issue]:
+    for i, f in records:
+        path = ("figures", i, "value_max")
+        value, top, qualifier = f.get("value"), f.get("value_max"), f.get("qualifier")
+        if qualifier == "range" and top is None:
+            yield (path, "a range needs value_max")
+        if qualifier != "range" and top is not None:
+            yield (path, "value_max goes only with qualifier: range")
+        if _number(value) and _number(top) and top < value:
+            yield (path, f"value_max {top} is below value {value}")
+
+
+def _number(value: Any) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
+# -- order --------------------------------------------------------------------------
+
+
+def event_order(record: Record) -> tuple:
+    """Day-dated events by day and time; an event known only to the month or
+    the year comes after the days of that month or year (by then, it had
+    happened); a span with an end date sits at its first day."""
+    start, end = dates.span(record["date"])
+    day = start if len(record["date"]) == 10 or record["end_date"] else end
+    return (day, -len(record["date"]), record["time"] or "", record["id"])
+
+
+# -- the six ------------------------------------------------------------------------
+
+SOURCES = Collection(
+    "sources", "source",
+    fields=(Field("id"), Field("title"), Field("publisher"), Field("publisher_kind"), Field("stance"),
+            Field("author"), Field("published", date=True), Field("url"), Field("language"),
+            Field("text_sha256")),
+    filters=(Dates("published"), Sources(voice="stance", itself=True)),
+    columns=(
+        Col("Source", lines(("id", "cyan"), ("publisher", "bold")), ratio=2, keep=_keep_id),
+        Col("Published", lines(("published", ""), ("stance", _voice("stance"))), no_wrap=True),
+        Col("Title", lines(("title", ""), ("publisher_kind", "dim"),
+                           (lambda r, view: "supports " + view.support(r["id"]), "")), ratio=3),
+    ),
+    related=(Related("actors", lambda kb, r: _citing(kb, r, "actors")),
+             Related("events", lambda kb, r: _citing(kb, r, "events")),
+             Related("figures", lambda kb, r: _citing(kb, r, "figures")),
+             Related("disputes", lambda kb, r: _citing(kb, r, "disputes"))),
+    rules=(_source_rules,),
+    date="published", label="title",
+)
+
+PLACES = Collection(
+    "places", "place",
+    fields=(Field("id"), Field("name"), Field("aliases", many=True), Field("kind"), Field("within", ref="places"),
+            Field("lat"), Field("lon"), Field("note")),
+    filters=(Places(None),),
+    columns=(
+        Col("Place", lines(("name", "bold"), ("id", "dim")), ratio=2, keep=_keep_id),
+        Col("Kind", lines(("kind", "")), no_wrap=True),
+        Col("Within", lines((lambda r, view: view.name_of(r["within"]) if r["within"] else "—", "")), ratio=2),
+        Col("Also written", lines((lambda r, view: ", ".join(r["aliases"]), "")), ratio=3),
+    ),
+    related=(Related("places", lambda kb, r: [p for p in kb["places"] if p["within"] == r["id"]]),
+             Related("events", lambda kb, r: _in_place(kb, r, "events")),
+             Related("figures", lambda kb, r: _in_place(kb, r, "figures"))),
+    rules=(_place_rules,),
+    label="name",
+)
+
+ACTORS = Collection(
+    "actors", "actor",
+    fields=(Field("id"), Field("name"), Field("aliases", many=True), Field("kind"),
+            Field("roles", shape=ROLE, csv=roles_cell), Field("summary"), _citations()),
+    filters=(Named(), Sources(), Choice("kind", "kind", ACTOR_KINDS)),
+    columns=(
+        Col("Actor", lines(("name", "bold"), ("id", "dim")), ratio=2, keep=_keep_id),
+        Col("Kind", lines(("kind", "")), no_wrap=True),
+        Col("Roles and sources", lambda r, view: [(role_text(x), "") for x in r["roles"]]
+            + lines((_sources_line, "cyan"))(r, view), ratio=3, keep=source_ids),
+    ),
+    related=(Related("events", lambda kb, r: [e for e in kb["events"] if r["id"] in e["actors"]]),
+             Related("figures", lambda kb, r: [f for f in kb["figures"] if f["claimed_by"] == r["id"]]),
+             _cited_sources()),
+    rules=(_role_rules,),
+    label="name",
+)
+
+EVENTS = Collection(
+    "events", "event",
+    fields=(Field("id"), Field("date", date=True), Field("end_date", date=True), Field("time"), Field("title"),
+            Field("summary"), Field("places", many=True, ref="places"), Field("regions", many=True, computed=True),
+            Field("actors", many=True, ref="actors"), Field("tags", many=True), _citations()),
+    filters=(Dates("date", "end_date"), Places("places"), Sources(), Actors("actors")),
+    order=event_order,
+    columns=(
+        Col("Date", lines(("date", "bold"), (lambda r, view: "– " + r["end_date"] if r["end_date"] else None, "bold"),
+                          ("time", "")), no_wrap=True),
+        Col("Event", lines(("title", "bold"), ("id", "dim"), (_sources_line, "cyan")), ratio=4, keep=source_ids),
+        Col("Where", lines((_names("places"), "")), ratio=1),
+    ),
+    related=(_refs("actors", "actors"), _refs("places", "places"), _cited_sources()),
+    rules=(_event_rules,),
+    span=("date", "end_date"), date="date", label="title",
+)
+
+
+def _figure_about(record: Record, view: View) -> str:
+    parts = [record["category"], record["id"]]
+    if record["claimed_by"]:
+        parts.append("given by " + view.name_of(record["claimed_by"]))
+    return " · ".join(parts)
+
+
+def _figure_actors(kb: Any, record: Record) -> list[Record]:
+    found = kb.get(record["claimed_by"]) if record["claimed_by"] else None
+    return [found[1]] if found else []
+
+
+FIGURES = Collection(
+    "figures", "figure",
+    fields=(Field("id"), Field("label"), Field("category"), Field("value"), Field("value_max"), Field("qualifier"),
+            Field("unit"), Field("as_of", date=True), Field("places", many=True, ref="places"),
+            Field("regions", many=True, computed=True), Field("claimed_by", ref="actors"), Field("origin"),
+            _citations()),
+    filters=(Dates("as_of"), Places("places"), Sources(voice="origin"), Actors("claimed_by"),
+             Choice("category", "category")),
+    order=lambda r: (r["category"], r["id"]),
+    columns=(
+        Col("Value", lines((lambda r, view: figure_value(r), "bold"), ("unit", "dim")), justify="right",
+            keep=lambda r: [figure_value(r)]),
+        Col("What", lines(("label", ""), (_figure_about, "dim"), (_sources_line, "cyan")), ratio=4, keep=source_ids),
+        Col("As of", lines(("as_of", ""), ("origin", _voice("origin"))), no_wrap=True),
+    ),
+    related=(Related("actors", _figure_actors), _refs("places", "places"), _cited_sources()),
+    rules=(_figure_rules,),
+    date="as_of", label="label",
+)
+
+
+def _side(voice: str):
+    def cell(record: Record, view: View) -> list[tuple[str, str]]:
+        out: list[tuple[str, str]] = []
+        for p in record["positions"]:
+            if p["origin"] != voice:
+                continue
+            if out:
+                out.append(("", ""))
+            out.append((p["claim"], ""))
+            out.extend((s, "cyan") for s in dict.fromkeys(c["source"] for c in p["citations"]))
+        return out or [("—", "dim")]
+    return cell
+
+
+def _side_words(voice: str):
+    return lambda r: [c["source"] for p in r["positions"] if p["origin"] == voice for c in p["citations"]]
+
+
+DISPUTES = Collection(
+    "disputes", "dispute",
+    fields=(Field("id"), Field("question"), Field("positions", shape=POSITION, csv=positions_cell), Field("note")),
+    filters=(Sources(),),
+    columns=(
+        Col("Question", lines(("question", "bold"), ("id", "dim")), ratio=2, keep=_keep_id),
+        Col("Official accounts", _side("official"), ratio=3, keep=_side_words("official")),
+        Col("Independent accounts", _side("independent"), ratio=3, keep=_side_words("independent")),
+    ),
+    related=(_cited_sources(),),
+    label="question", layout="sections", footer="note",
+)
+
+ALL: tuple[Collection, ...] = (SOURCES, PLACES, ACTORS, EVENTS, FIGURES, DISPUTES)
+BY_KEY = {c.key: c for c in ALL}
+KEYS = tuple(BY_KEY)
+
+
+def get(key: str) -> Collection:
+    return BY_KEY[key]
+
+
+def label_of(record: Record) -> str:
+    """A record's human name: its name, title, label or question."""
+    for field in ("name", "title", "label", "question"):
+        if record.get(field):
+            return str(record[field])
+    return str(record["id"])

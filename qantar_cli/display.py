@@ -1,0 +1,65 @@
+"""How values read as plain text: in CSV cells and in the plain parts of tables."""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+def flat(value: Any) -> str:
+    """One value as one line of text; lists joined with "; "."""
+    if value is None:
+        return ""
+    if isinstance(value, list):
+        return "; ".join(flat(v) for v in value)
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def sources_cell(citations: list[dict]) -> str:
+    """Citations as the ids of their sources, each once."""
+    return "; ".join(dict.fromkeys(c["source"] for c in citations))
+
+
+def roles_cell(roles: list[dict]) -> str:
+    return "; ".join(role_text(r) for r in roles)
+
+
+def positions_cell(positions: list[dict]) -> str:
+    return "; ".join(f"{p['origin']}: {p['claim']}" for p in positions)
+
+
+def role_text(role: dict) -> str:
+    """``Prime minister (2019 – 2022)``: a role and its span as a person reads it."""
+    start, end = role.get("from"), role.get("until")
+    if start and end:
+        return f"{role['title']} ({start} – {end})"
+    if start:
+        return f"{role['title']} (from {start})"
+    if end:
+        return f"{role['title']} (until {end})"
+    return str(role["title"])
+
+
+_QUALIFIER_WORDS = {
+    "about": "about ",
+    "at-least": "at least ",
+    "more-than": "more than ",
+    "up-to": "up to ",
+}
+
+
+def number(value: float | int) -> str:
+    if isinstance(value, float) and not value.is_integer():
+        return f"{value:,}"
+    return f"{int(value):,}"
+
+
+def figure_value(record: dict) -> str:
+    """``238``, ``about 3,000``, ``4–8``: a figure's value as a person reads it."""
+    text = number(record["value"])
+    if record["qualifier"] == "range" and record["value_max"] is not None:
+        text = f"{text}–{number(record['value_max'])}"
+    return _QUALIFIER_WORDS.get(record["qualifier"], "") + text

@@ -1,0 +1,394 @@
+"""The pieces a collection is described with: fields, filters, columns.
+
+A ``Collection`` (see ``collections``) is data: it says which fields a record
+kind has and in which order, which filters it takes and how each reads a
+record, how it sorts, how a table shows it and how CSV flattens it. Generic
+code reads these descriptions: the store normalises records with ``Field``,
+the rules check references and dates from them, queries run ``Filter``s,
+and the writers draw ``Col``s. Nothing here imports Click, Rich or YAML,
+and nothing here imports the layers above it.
+
+Filters work on plain dicts and get what they need from the knowledge base
+through a small context object (``Ask``) that the query layer provides: the
+resolution of a user's words into ids lives there, not here.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Callable, Iterable, Protocol
+
+from . import dates
+from .display import flat
+from .errors import QueryError
+
+Record = dict[str, Any]
+Lines = list[tuple[str, str]]  # (text, style) a line: what a table cell shows
+
+
+class Field:
+    """One field of the JSON contract.
+
+    ``many``: a list (absent means ``[]``, not ``null``). ``shape``: the
+    fields of the objects in a list (citations, roles, positions), in
+    contract order. ``ref``: the collection its ids point into. ``date``:
+    an ISO date of any precision. ``computed``: filled by the store, never
+    read from the file. ``default``: computes the value when the file leaves
+    it out, from the raw object and the store's context. ``check``: a rule
+    on the value alone, returning a message or None. ``csv``: flattens the
+    value to one CSV cell.
+    """
+
+    __slots__ = ("name", "many", "shape", "ref", "date", "computed", "default", "check", "csv")
+
+    def __init__(self, name: str, *, many: bool = False, shape: tuple[Field, ...] | None = None,
+                 ref: str | None = None, date: bool = False, computed: bool = False,
+                 default: Callable[[Record, Any], Any] | None = None,
+                 check: Callable[[Any], str | None] | None = None,
+                 csv: Callable[[Any], str] = flat):
+        self.name = name
+        self.many = many or shape is not None
+        self.shape = shape
+        self.ref = ref
+        self.date = date
+        self.computed = computed
+        self.default = default
+        self.check = check
+        self.csv = csv
+
+    def blank(self) -> Any:
+        return [] if self.many else None
+
+    def __repr__(self) -> str:
+        return f"Field({self.name!r})"
+
+
+def normalise(raw: Record, fields: tuple[Field, ...], context: Any) -> Record:
+    """``raw`` with every field of ``fields``, in contract order, nested objects too."""
+    out: Record = {}
+    for f in fields:
+        value = None if f.computed else raw.get(f.name)
+        if value is None and f.default is not None:
+            value = f.default(raw, context)
+        if value is None:
+            value = f.blank()
+        elif f.shape is not None:
+            value = [normalise(item, f.shape, context) for item in value]
+        elif f.many:
+            value = list(value)
+        out[f.name] = value
+    return out
+
+
+# -- filters --------------------------------------------------------------------
+
+
+class Ask(Protocol):
+    """What filters may ask of the knowledge base (the query layer answers)."""
+
+    def places(self, texts: list[str]) -> set[str]: ...          # names -> place ids (regions and all)
+    def within(self, place_id: str, area: str) -> bool: ...      # does place_id lie in area?
+    def country(self) -> str: ...
+    def actors(self, texts: list[str], criterion: str) -> set[str]: ...
+    def sources(self, texts: list[str]) -> tuple[set[str], set[str]]: ...  # (source ids, voices)
+    def choices(self, criterion: str, texts: list[str], known: Iterable[str]) -> set[str]: ...
+
+
+class Filter:
+    """A criterion a collection accepts.
+
+    ``criteria`` are the names the core knows it by (``region``, ``date``);
+    the command line maps them to its options. ``prepare`` turns the user's
+    values (each criterion: a list, repeated values meaning *or*) into what
+    ``test`` needs, raising ``QueryError`` in the core's own terms.
+    """
+
+    criteria: tuple[str, ...] = ()
+
+    def prepare(self, given: dict[str, list[str]], ask: Ask, records: list[Record]) -> Any:
+        raise NotImplementedError
+
+    def test(self, record: Record, prepared: Any, ask: Ask) -> bool:
+        raise NotImplementedError
+
+
+class Dates(Filter):
+    """``date``, ``start``, ``end``: records whose date span meets the one asked for.
+
+    ``start`` and ``end`` name the fields holding the record's first and
+    (optionally) last date.
+    """
+
+    criteria = ("date", "start", "end")
+
+    def __init__(self, start: str, end: str | None = None):
+        self.start = start
+        self.end = end
+
+    def prepare(self, given: dict[str, list[str]], ask: Ask, records: list[Record]) -> Any:
+        wanted: list[list[dates.Span]] = []  # every group must meet, any span of a group
+        if given.get("date"):
+            wanted.append([span_of(value, "date") for value in given["date"]])
+        first = [span_of(v, "start")[0] for v in given.get("start", [])]
+        last = [span_of(v, "end")[1] for v in given.get("end", [])]
+        if first or last:
+            low = min(first) if first else dates.FIRST
+            high = max(last) if last else dates.LAST
+            if low > high:
+                raise QueryError(f"the start {given['start'][0]} comes after the end {given['end'][0]}: "
+                                 "nothing can match", criterion="start", value=given["start"][0])
+            wanted.append([(low, high)])
+        return wanted
+
+    def span(self, record: Record) -> dates.Span:
+        first = dates.span(record[self.start])
+        last_text = record.get(self.end) if self.end else None
+        return (first[0], dates.span(last_text)[1]) if last_text else first
+
+    def test(self, record: Record, prepared: Any, ask: Ask) -> bool:
+        if record.get(self.start) is None:
+            return False
+        mine = self.span(record)
+        return all(any(dates.overlaps(mine, s) for s in spans) for spans in prepared)
+
+
+def span_of(text: str, criterion: str) -> dates.Span:
+    try:
+        return dates.span(text)
+    except ValueError as exc:
+        raise QueryError(f"{exc}.", criterion=criterion, value=text) from None
+
+
+class Places(Filter):
+    """``region``: records in a place or anywhere within it.
+
+    ``field`` holds the record's place ids; ``None`` means the record is a
+    place itself. A record with no place is national: only the country
+    matches it.
+    """
+
+    criteria = ("region",)
+
+    def __init__(self, field: str | None):
+        self.field = field
+
+    def prepare(self, given: dict[str, list[str]], ask: Ask, records: list[Record]) -> Any:
+        return ask.places(given["region"])
+
+    def test(self, record: Record, prepared: Any, ask: Ask) -> bool:
+        country = ask.country()
+        if country in prepared:
+            return True
+        mine = [record["id"]] if self.field is None else record[self.field] or [country]
+        return any(ask.within(p, area) for p in mine for area in prepared)
+
+
+class Sources(Filter):
+    """``source``: records a source supports, or that carry a voice.
+
+    A record matches when one of its citations is from one of the sources
+    asked for, or has the voice asked for. ``voice`` names a field that
+    holds the record's own voice instead (a figure's ``origin``, a source's
+    ``stance``); ``itself`` matches a source record by its own id.
+    """
+
+    criteria = ("source",)
+
+    def __init__(self, voice: str | None = None, itself: bool = False):
+        self.voice = voice
+        self.itself = itself
+
+    def prepare(self, given: dict[str, list[str]], ask: Ask, records: list[Record]) -> Any:
+        return ask.sources(given["source"])
+
+    def test(self, record: Record, prepared: Any, ask: Ask) -> bool:
+        ids, voices = prepared
+        if self.itself:
+            return record["id"] in ids or record[self.voice] in voices  # type: ignore[index]
+        if self.voice is not None and voices and record[self.voice] in voices:
+            return True
+        for c in citations_of(record):
+            if c["source"] in ids or (self.voice is None and c["origin"] in voices):
+                return True
+        return False
+
+
+class Actors(Filter):
+    """``actor``: records that name an actor in ``field`` (``None``: the actor itself)."""
+
+    criteria = ("actor",)
+
+    def __init__(self, field: str | None):
+        self.field = field
+
+    def prepare(self, given: dict[str, list[str]], ask: Ask, records: list[Record]) -> Any:
+        return ask.actors(given["actor"], "actor")
+
+    def test(self, record: Record, prepared: Any, ask: Ask) -> bool:
+        value = record["id"] if self.field is None else record[self.field]
+        if isinstance(value, list):
+            return not prepared.isdisjoint(value)
+        return value in prepared
+
+
+class Named(Filter):
+    """``name``: an actor by id, name or alias, else every actor whose names contain the words."""
+
+    criteria = ("name",)
+
+    def prepare(self, given: dict[str, list[str]], ask: Ask, records: list[Record]) -> Any:
+        return ask.actors(given["name"], "name")
+
+    def test(self, record: Record, prepared: Any, ask: Ask) -> bool:
+        return record["id"] in prepared
+
+
+class Choice(Filter):
+    """A field from a closed set (``category``, ``kind``), matched without regard to case."""
+
+    def __init__(self, criterion: str, field: str, values: tuple[str, ...] | None = None):
+        self.criteria = (criterion,)
+        self.field = field
+        self.values = values
+
+    def prepare(self, given: dict[str, list[str]], ask: Ask, records: list[Record]) -> Any:
+        known = self.values if self.values is not None else sorted({r[self.field] for r in records})
+        return ask.choices(self.criteria[0], given[self.criteria[0]], known)
+
+    def test(self, record: Record, prepared: Any, ask: Ask) -> bool:
+        return record[self.field] in prepared
+
+
+# -- tables ---------------------------------------------------------------------
+
+
+class View(Protocol):
+    """What a column may ask while drawing: names of ids, what a source supports."""
+
+    def name_of(self, record_id: str) -> str: ...
+    def support(self, source_id: str) -> str: ...
+
+
+Part = str | Callable[[Record, View], Any]
+Style = str | Callable[[Record], str]
+
+
+class Col:
+    """A table column: a header and, for each record, its lines with a style each.
+
+    ``cell`` returns the lines; ``keep`` the words (ids, dates) that must
+    never be cut, so the column is at least as wide as the longest.
+    ``no_wrap`` columns take their natural width; the rest share what is
+    left by ``ratio``.
+    """
+
+    __slots__ = ("header", "cell", "justify", "no_wrap", "ratio", "keep")
+
+    def __init__(self, header: str, cell: Callable[[Record, View], Lines], *, justify: str = "left",
+                 no_wrap: bool = False, ratio: int = 1, keep: Callable[[Record], list[str]] | None = None):
+        self.header = header
+        self.cell = cell
+        self.justify = justify
+        self.no_wrap = no_wrap
+        self.ratio = ratio
+        self.keep = keep
+
+
+def lines(*parts: tuple[Part, Style]) -> Callable[[Record, View], Lines]:
+    """A cell of one line a part: a field name or a function of (record, view), and a style.
+
+    A style is a name, or a function of the record (a voice's colour).
+    Empty parts are left out.
+    """
+
+    def cell(record: Record, view: View) -> Lines:
+        out: Lines = []
+        for part, style in parts:
+            value = record.get(part) if isinstance(part, str) else part(record, view)
+            if value in (None, "", []):
+                continue
+            out.append((value if isinstance(value, str) else flat(value),
+                        style if isinstance(style, str) else style(record)))
+        return out
+
+    return cell
+
+
+# -- related records ------------------------------------------------------------
+
+
+class Related:
+    """A kind of record related to a record of this collection, for ``show``.
+
+    ``find(kb, record)`` returns the related records of collection ``key``.
+    """
+
+    __slots__ = ("key", "find")
+
+    def __init__(self, key: str, find: Callable[[Any, Record], list[Record]]):
+        self.key = key
+        self.find = find
+
+
+# -- the collection ---------------------------------------------------------------
+
+
+Rule = Callable[[int, Record, Any], Iterable[tuple[tuple, str]]]
+
+
+class Collection:
+    """One record kind, described once.
+
+    ``key`` is the collection's name in the file and in commands' output
+    (``events``); ``kind`` the singular (``event``). ``span`` names the
+    start and end fields of a date span whose order the rules check.
+    ``rules`` are extra checks: ``rule(index, raw_record, ids)`` yields
+    ``(path, message)`` pairs; references and dates are checked from the
+    fields alone. ``layout`` is ``table``, or ``sections`` for a heading a
+    record with the other columns side by side below it (disputes), with
+    ``footer`` naming a field printed under each section.
+    """
+
+    def __init__(self, key: str, kind: str, *, fields: tuple[Field, ...], filters: tuple[Filter, ...] = (),
+                 order: Callable[[Record], Any] = lambda r: r["id"], columns: tuple[Col, ...] = (),
+                 related: tuple[Related, ...] = (), rules: tuple[Rule, ...] = (),
+                 span: tuple[str, str] | None = None, date: str | None = None,
+                 label: str = "id", layout: str = "table", footer: str | None = None):
+        self.key = key
+        self.kind = kind
+        self.fields = fields
+        self.names = tuple(f.name for f in fields)
+        self.filters = filters
+        self.order = order
+        self.columns = columns
+        self.related = related
+        self.rules = rules
+        self.span = span
+        self.date = date
+        self.label = label
+        self.layout = layout
+        self.footer = footer
+
+    def field(self, name: str) -> Field:
+        for f in self.fields:
+            if f.name == name:
+                return f
+        raise KeyError(name)
+
+    def criteria(self) -> tuple[str, ...]:
+        return tuple(c for f in self.filters for c in f.criteria)
+
+    def __repr__(self) -> str:
+        return f"Collection({self.key!r})"
+
+
+def citations_of(record: Record) -> list[Record]:
+    """Every citation of a record, the positions' of a dispute included."""
+    found = list(record.get("citations") or [])
+    for position in record.get("positions") or []:
+        found.extend(position.get("citations") or [])
+    return found
+
+
+def source_ids(record: Record) -> list[str]:
+    """The ids of the sources a record cites, in first-cited order."""
+    return list(dict.fromkeys(c["source"] for c in citations_of(record)))
