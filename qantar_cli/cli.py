@@ -253,6 +253,14 @@ def _prepare_streams() -> None:
                 pass
 
 
+def _takes_sigint() -> bool:
+    """Whether SIGINT is ours to handle: not ignored by the caller, and this is the main thread."""
+    import threading
+
+    current = signal.getsignal(signal.SIGINT)
+    return threading.current_thread() is threading.main_thread() and current is not signal.SIG_IGN
+
+
 def _working_directory_gone() -> bool:
     try:
         os.getcwd()
@@ -279,10 +287,8 @@ class QantarGroup(click.Group):
         if not standalone_mode:
             return super().main(args, prog_name, complete_var, standalone_mode, **extra)
         _prepare_streams()
-        try:
+        if _takes_sigint():
             signal.signal(signal.SIGINT, signal.default_int_handler)  # from here on, KeyboardInterrupt
-        except ValueError:
-            pass
         sys.exit(self._run(args, prog_name, complete_var, **extra))
 
     def _run(self, args: Any, prog_name: str | None, complete_var: str | None, **extra: Any) -> int:

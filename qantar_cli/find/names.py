@@ -65,7 +65,7 @@ def resolve(text: str, pool: list[Candidate], what: str, criterion: str) -> list
             hits = [c.id for c in pool if any(fold(n) == target for n in c.names)]
             if hits:
                 return list(dict.fromkeys(hits))
-    raise QueryError(f"unknown {what} {_shown(wanted)}", criterion=criterion, value=wanted,
+    raise QueryError(f"unknown {what} {quoted(wanted)}", criterion=criterion, value=wanted,
                      candidates=suggest(wanted, pool))
 
 
@@ -74,7 +74,7 @@ def resolve_one(text: str, pool: list[Candidate], what: str, criterion: str) -> 
     hits = resolve(text, pool, what, criterion)
     if len(hits) > 1:
         shown = {c.id: c.shown() for c in pool}
-        raise QueryError(f"{what} {_shown(text.strip())} is ambiguous: it matches {len(hits)} {what}s",
+        raise QueryError(f"{what} {quoted(text.strip())} is ambiguous: it matches {len(hits)} {what}s",
                          criterion=criterion, value=text, candidates=[shown[h] for h in hits])
     return hits[0]
 
@@ -104,6 +104,6 @@ def suggest(text: str, pool: Iterable[Candidate], limit: int = 3, cutoff: float 
     return [c.shown() for _, c in ranked[:limit]]
 
 
-def _shown(text: str) -> str:
+def quoted(text: str) -> str:
     """A user's value inside a message: quoted, and cut short if very long."""
     return repr(text if len(text) <= SUGGEST_CHARS else text[:SUGGEST_CHARS] + "…")

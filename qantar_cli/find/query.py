@@ -96,7 +96,7 @@ class Asker:
             wanted = text.strip().lower()
             if wanted not in known:
                 close = names.suggest(wanted, [names.Candidate(k, k) for k in known])
-                raise QueryError(f"unknown {criterion} {wanted!r}", criterion=criterion, value=text,
+                raise QueryError(f"unknown {criterion} {names.quoted(wanted)}", criterion=criterion, value=text,
                                  candidates=close or known)
             found.add(wanted)
         return found
@@ -150,7 +150,7 @@ def find(kb: KnowledgeBase, text: str) -> tuple[str, Record]:
         if len(hits) == 1:
             return kb.get(hits[0])  # type: ignore[return-value]
     pool = [names.Candidate(rid, rid) for rid in kb.by_id]
-    raise QueryError(f"no record has the id {wanted!r}", criterion="reference", value=wanted,
+    raise QueryError(f"no record has the id {names.quoted(wanted)}", criterion="reference", value=wanted,
                      candidates=names.suggest(wanted.lower(), pool))
 
 
