@@ -84,3 +84,89 @@ def test_library_use_without_click():
 def test_python_dash_m_works():
     done = subprocess.run([sys.executable, "-m", "qantar_cli", "--version"], capture_output=True, text=True, timeout=60)
     assert done.returncode == 0 and done.stdout.startswith("qantar ")
+
+
+# -- imports point one way ---------------------------------------------------------
+
+#: Each module's layer: a module imports only from its own layer or below.
+LAYERS = {
+    "errors": 0, "text": 0, "dates": 0, "display": 0,
+    "spec": 1, "collections": 1,
+    "kb": 2,
+    "find": 3, "out": 3,
+    "cli": 4, "launch": 4, "__main__": 4, "__init__": 4,
+}
+
+
+def module_name(path: Path) -> str:
+    parts = path.relative_to(PACKAGE).with_suffix("").parts
+    return ".".join(p for p in parts if p != "__init__") or "__init__"
+
+
+def package_imports(path: Path) -> set[str]:
+    """Every qantar_cli module ``path`` imports, at the top or inside a function."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    here = module_name(path).split(".")
+    package = here[:-1] if path.name != "__init__.py" else here
+    found = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom) and node.level:
+            base = package[: len(package) - (node.level - 1)] if node.level > 1 else package
+            target = base + (node.module.split(".") if node.module else [])
+            for alias in node.names:
+                candidate = ".".join(target + [alias.name])
+                module = candidate if (PACKAGE / Path(*candidate.split("."))).with_suffix(".py").exists() \
+                    or (PACKAGE / Path(*candidate.split("."))).is_dir() else ".".join(target)
+                found.add(module or "__init__")
+        elif isinstance(node, ast.ImportFrom) and node.module and node.module.startswith("qantar_cli"):
+            found.add(node.module.removeprefix("qantar_cli").lstrip(".") or "__init__")
+    return {f for f in found if f != module_name(path)}
+
+
+def layer(module: str) -> int:
+    return LAYERS[module.split(".")[0]]
+
+
+def import_graph() -> dict[str, set[str]]:
+    return {module_name(p): package_imports(p) for p in PACKAGE.rglob("*.py")}
+
+
+def test_every_module_has_a_layer():
+    for module in import_graph():
+        assert module.split(".")[0] in LAYERS, f"{module}: add it to LAYERS"
+
+
+def test_imports_point_down_the_layers():
+    wrong = [f"{m} (layer {layer(m)}) imports {t} (layer {layer(t)})"
+             for m, targets in import_graph().items() for t in targets
+             if m != "__init__" and layer(t) > layer(m)]
+    assert not wrong, "\n".join(wrong)
+
+
+def test_no_import_cycles():
+    graph = import_graph()
+    graph.pop("__init__", None)  # the lazy facade, imported by nothing inside
+    for targets in graph.values():
+        targets.discard("__init__")  # only for __version__
+    state: dict[str, int] = {}
+    cycles = []
+
+    def visit(node: str, path: list[str]) -> None:
+        state[node] = 1
+        for nxt in sorted(graph.get(node, ())):
+            if state.get(nxt) == 1:
+                cycles.append(" -> ".join(path[path.index(nxt):] + [nxt]) if nxt in path else f"{node} -> {nxt}")
+            elif nxt not in state:
+                visit(nxt, path + [nxt])
+        state[node] = 2
+
+    for node in sorted(graph):
+        if node not in state:
+            visit(node, [node])
+    assert not cycles, "\n".join(cycles)
+
+
+def test_the_graph_sees_lazy_imports():
+    graph = import_graph()
+    assert "out.tables" in graph["out.writers"]  # imported inside write_table
+    assert "kb.store" in graph["cli"]

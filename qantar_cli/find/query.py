@@ -102,9 +102,13 @@ class Asker:
         return found
 
 
-def select(kb: KnowledgeBase, key: str, **criteria: Any) -> list[Record]:
-    """The records of collection ``key`` that meet every criterion given (None: not given)."""
-    collection = collection_of(key)
+def select(kb: KnowledgeBase, key: str | Collection, **criteria: Any) -> list[Record]:
+    """The records of a collection (its key, or its description) that meet every criterion given.
+
+    A criterion given as None or [] is not given.
+    """
+    collection = key if isinstance(key, Collection) else collection_of(key)
+    key = collection.key
     given = {name: _as_list(value) for name, value in criteria.items() if value is not None and value != []}
     accepted = collection.criteria()
     for name, values in given.items():

@@ -16,7 +16,7 @@ from typing import Iterator
 
 from .. import collections as kinds
 from .. import dates
-from ..spec import Field
+from ..spec import Collection, Field
 
 Issue = tuple[tuple, str]
 
@@ -30,12 +30,13 @@ def _indexed(root: dict, key: str) -> list[tuple[int, dict]]:
     return [(i, r) for i, r in enumerate(items) if isinstance(r, dict)]
 
 
-def check(root: dict) -> list[Issue]:
+def check(root: dict, collections: tuple[Collection, ...] = kinds.ALL) -> list[Issue]:
     """Every rule problem of a parsed knowledge file, as ``(path, message)`` pairs."""
     issues: list[Issue] = []
-    ids: dict[str, set[str]] = {c.key: set() for c in kinds.ALL}
+    ids: dict[str, set[str]] = {c.key: set() for c in collections}
+    singular = {c.key: c.kind for c in collections}
     first: dict[str, tuple] = {}
-    for c in kinds.ALL:
+    for c in collections:
         for i, record in _indexed(root, c.key):
             rid = record.get("id")
             if not isinstance(rid, str):
@@ -46,16 +47,17 @@ def check(root: dict) -> list[Issue]:
             else:
                 first[rid] = (c.key, i)
                 ids[c.key].add(rid)
-    for c in kinds.ALL:
+    for c in collections:
         records = _indexed(root, c.key)
         for i, record in records:
-            issues.extend(_fields(record, c.fields, (c.key, i), ids))
+            issues.extend(_fields(record, c.fields, (c.key, i), ids, singular))
         for rule in c.rules:
             issues.extend(rule(records))
     return issues
 
 
-def _fields(raw: dict, fields: tuple[Field, ...], path: tuple, ids: dict[str, set[str]]) -> Iterator[Issue]:
+def _fields(raw: dict, fields: tuple[Field, ...], path: tuple, ids: dict[str, set[str]],
+            singular: dict[str, str]) -> Iterator[Issue]:
     for f in fields:
         value = raw.get(f.name)
         if value is None or f.computed:
@@ -64,13 +66,13 @@ def _fields(raw: dict, fields: tuple[Field, ...], path: tuple, ids: dict[str, se
         if f.shape is not None:
             for j, item in enumerate(value if isinstance(value, list) else []):
                 if isinstance(item, dict):
-                    yield from _fields(item, f.shape, here + (j,), ids)
+                    yield from _fields(item, f.shape, here + (j,), ids, singular)
             continue
         values = list(enumerate(value)) if f.many and isinstance(value, list) else [(None, value)]
         for j, v in values:
             at = here if j is None else here + (j,)
             if f.ref is not None and isinstance(v, str) and v not in ids[f.ref]:
-                yield (at, f"unknown {kinds.get(f.ref).kind} id {v!r}")
+                yield (at, f"unknown {singular[f.ref]} id {v!r}")
             if f.date and isinstance(v, str) and _DATE_FORM.fullmatch(v):
                 try:
                     dates.span(v)

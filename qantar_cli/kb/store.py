@@ -11,7 +11,7 @@ import os
 from typing import Any, Iterable
 
 from .. import collections as kinds
-from ..spec import normalise
+from ..spec import Collection, normalise
 from . import cache
 from ..errors import DataError, Problem
 
@@ -178,17 +178,18 @@ class _Context:
     """What fields' defaults may read while records are built: the sources' stances."""
 
     def __init__(self, root: dict):
-        self.stances = {s["id"]: s["stance"] for s in root["sources"]}
+        self.stances = {s["id"]: s["stance"] for s in root.get("sources", [])}
 
 
-def build(root: dict) -> dict[str, list[dict]]:
+def build(root: dict, collections: tuple[Collection, ...] = kinds.ALL) -> dict[str, list[dict]]:
     """Valid raw collections -> contract records, with computed fields."""
     context = _Context(root)
-    data = {c.key: [normalise(r, c.fields, context) for r in root[c.key]] for c in kinds.ALL}
-    places = {p["id"]: p for p in data["places"]}
-    for key in ("events", "figures"):
-        for record in data[key]:
-            record["regions"] = regions_of(record["places"], places)
+    data = {c.key: [normalise(r, c.fields, context) for r in root[c.key]] for c in collections}
+    places = {p["id"]: p for p in data.get("places", [])}
+    for c in collections:
+        if "regions" in c.names:
+            for record in data[c.key]:
+                record["regions"] = regions_of(record["places"], places)
     return data
 
 
@@ -241,10 +242,10 @@ class KnowledgeBase:
         self.path = path
         self.data = data
         self.by_id: dict[str, tuple[str, dict]] = {}
-        for key in kinds.KEYS:
-            for record in data[key]:
+        for key, records in data.items():
+            for record in records:
                 self.by_id[record["id"]] = (key, record)
-        self.places = {p["id"]: p for p in data["places"]}
+        self.places = {p["id"]: p for p in data.get("places", [])}
         self._ancestors: dict[str, frozenset[str]] = {}
 
     def __getitem__(self, key: str) -> list[dict]:
@@ -255,11 +256,11 @@ class KnowledgeBase:
         return self.by_id.get(record_id)
 
     def counts(self) -> dict[str, int]:
-        return {key: len(self.data[key]) for key in kinds.KEYS}
+        return {key: len(records) for key, records in self.data.items()}
 
     def country(self) -> str | None:
         """The place that lies within no other."""
-        for p in self.data["places"]:
+        for p in self.data.get("places", []):
             if p["within"] is None:
                 return str(p["id"])
         return None
