@@ -31,3 +31,23 @@ def test_readme_leads_with_the_two_setup_commands():
     blocks = re.findall(r"```(?:\w+)?\n(.*?)```", README, re.S)
     first = [line for line in blocks[0].splitlines() if line.strip()]
     assert first == ["pip install . && qantar timeline --date 2022-01-05", "pip install -e '.[test]' && pytest"]
+
+
+def test_readme_examples_have_not_drifted():
+    """The README's output examples are what the commands print (``python tools/readme_examples.py``)."""
+    import subprocess
+    import sys
+
+    done = subprocess.run([sys.executable, str(ROOT / "tools" / "readme_examples.py"), "--check"],
+                          capture_output=True, text=True, timeout=300, check=False)
+    assert done.returncode == 0, done.stdout[-4000:] + done.stderr
+
+
+def test_the_library_example_runs():
+    """The doctest in ``qantar_cli/__init__.py`` is what the library does."""
+    import doctest
+
+    import qantar_cli
+
+    result = doctest.testmod(qantar_cli, raise_on_error=False)
+    assert result.attempted >= 3 and result.failed == 0
