@@ -332,7 +332,8 @@ class Related:
 # -- the collection ---------------------------------------------------------------
 
 
-Rule = Callable[[int, Record, Any], Iterable[tuple[tuple, str]]]
+Issue = tuple[tuple[str | int, ...], str]
+Rule = Callable[[list[tuple[int, Record]]], Iterable[Issue]]
 
 
 class Collection:
@@ -341,7 +342,7 @@ class Collection:
     ``key`` is the collection's name in the file and in commands' output
     (``events``); ``kind`` the singular (``event``). ``span`` names the
     start and end fields of a date span whose order the rules check.
-    ``rules`` are extra checks: ``rule(index, raw_record, ids)`` yields
+    ``rules`` are extra checks: ``rule([(index, raw_record), ...])`` yields
     ``(path, message)`` pairs; references and dates are checked from the
     fields alone. ``layout`` is ``table``, or ``sections`` for a heading a
     record with the other columns side by side below it (disputes), with

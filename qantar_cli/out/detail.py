@@ -41,7 +41,7 @@ def _value(field: str, value: Any, view: Any) -> list[tuple[str, str]]:
 def print_detail(key: str, record: Record, related: dict[str, list[Record]], stream: IO[str], view: Any) -> None:
     console = make_console(stream, no_color=getattr(view, "no_color", False), width=getattr(view, "width", None))
     collection = kinds.get(key)
-    print_heading(console, f"{collection.kind.capitalize()} {record['id']}")
+    print_heading(console, f"{collection.kind.capitalize()} {record['id']}", first=True)
     rows = [{"field": f.name, "value": _value(f.name, record[f.name], view)}
             for f in collection.fields if f.shape is None or f.name == "roles"]
     draw(console, _FIELD_COLUMNS, rows, view, header=False, lines_between=False)

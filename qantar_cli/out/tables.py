@@ -267,6 +267,8 @@ def _print_stacked(console: Console, cols: tuple[Col, ...], rows: list[list[Line
                         console.print(Text("  " + line, style=style))
 
 
-def print_heading(console: Console, text: str) -> None:
-    console.print()
+def print_heading(console: Console, text: str, first: bool = False) -> None:
+    """A bold line, after a blank one unless it is the first thing printed."""
+    if not first:
+        console.print()
     console.print(Text(visible(text), style="bold"))
