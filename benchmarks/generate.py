@@ -16,7 +16,7 @@ import sys
 
 import yaml
 
-from qantar_cli.kb.store import bundled_path
+from qantar_cli.kb.files import bundled_path
 
 
 def rename(value: str, n: int) -> str:

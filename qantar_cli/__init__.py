@@ -13,12 +13,15 @@ The library underneath the command line::
 Nothing here imports Click or Rich.
 """
 
-__version__ = "0.1.0"
 
 __all__ = ["__version__", "load", "select", "KnowledgeBase", "DataError", "QueryError"]
 
 
 def __getattr__(name: str):  # lazy, so `import qantar_cli` stays cheap
+    if name == "__version__":
+        from .version import __version__
+
+        return __version__
     if name in ("load", "KnowledgeBase"):
         from .kb import store
 

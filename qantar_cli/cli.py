@@ -19,7 +19,7 @@ from typing import Any, Callable
 
 import click
 
-from . import __version__
+from .version import __version__
 from . import collections as kinds
 from .errors import DataError, QueryError
 from .out.writers import WRITERS

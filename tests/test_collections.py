@@ -106,7 +106,7 @@ def test_rules_come_from_the_fields_and_the_collection():
 def test_the_six_collections_match_the_schema():
     import json
 
-    from qantar_cli.kb.store import schema_path
+    from qantar_cli.kb.files import schema_path
 
     schema = json.loads(open(schema_path(), encoding="utf-8").read())
     for c in kinds.ALL:

@@ -159,7 +159,7 @@ def test_schema_agrees_with_jsonschema_on_both_drafts():
     import jsonschema
     import yaml
 
-    from qantar_cli.kb.store import bundled_path, schema_path
+    from qantar_cli.kb.files import bundled_path, schema_path
 
     schema = json.loads(open(schema_path(), encoding="utf-8").read())
     data = yaml.safe_load(open(bundled_path(), encoding="utf-8"))

@@ -44,7 +44,7 @@ def test_installed_wheel_runs_outside_the_checkout(wheel, tmp_path):
     assert done.returncode == 0, done.stderr
     sources = json.loads(done.stdout)
     assert len(sources) == 5
-    where = subprocess.run([str(bindir / "python"), "-c", "import qantar_cli.kb.store as s; print(s.bundled_path())"],
+    where = subprocess.run([str(bindir / "python"), "-c", "import qantar_cli.kb.files as f; print(f.bundled_path())"],
                            cwd=elsewhere, env=env, capture_output=True, text=True, timeout=60)
     assert str(env_dir) in where.stdout and str(ROOT) not in where.stdout
     table = subprocess.run([str(bindir / "qantar"), "timeline", "--date", "2022-01-05"], cwd=elsewhere, env=env,

@@ -42,8 +42,8 @@ def key(data: bytes) -> str | None:
     """The cache key of a knowledge file's bytes, or None when caching is off."""
     if directory() is None:
         return None
-    from .. import __version__
-    from .store import schema_path
+    from ..version import __version__
+    from .files import schema_path
 
     digest = _blake2b(data, digest_size=32)
     here = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))  # the package
