@@ -25,11 +25,11 @@ PLACE_KINDS = ("country", "region", "city", "site")
 Issue = tuple[tuple, str]
 Indexed = list[tuple[int, Record]]
 
-_ELLIPSIS = re.compile(r"\u2026|\.\.\.|\[\s*\.\.+\s*\]")
+_ELLIPSIS = r"\u2026|\.\.\.|\[\s*\.\.+\s*\]"  # compiled on first use: only validation needs it
 
 
 def _no_ellipsis(value: Any) -> str | None:
-    if isinstance(value, str) and _ELLIPSIS.search(value):
+    if isinstance(value, str) and re.search(_ELLIPSIS, value):
         return "a quote may not contain an ellipsis: quote two passages instead"
     return None
 
@@ -100,7 +100,7 @@ def _cited_sources() -> Related:
 
 # -- rules ------------------------------------------------------------------------
 
-_SOURCE_ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*?-([0-9]{4})(?:-|$)")
+_SOURCE_ID = r"[a-z0-9]+(?:-[a-z0-9]+)*?-([0-9]{4})(?:-|$)"
 
 
 def _source_rules(records: Indexed) -> Iterator[Issue]:
@@ -108,7 +108,7 @@ def _source_rules(records: Indexed) -> Iterator[Issue]:
     for i, s in records:
         rid, published = s.get("id"), s.get("published")
         if isinstance(rid, str) and isinstance(published, str):
-            match = _SOURCE_ID.match(rid)
+            match = re.match(_SOURCE_ID, rid)
             if not match:
                 yield (("sources", i, "id"), "a source id starts with the publisher's short name and the year, "
                                              "like kazinform-2025-chronology")

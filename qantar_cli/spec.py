@@ -15,7 +15,7 @@ resolution of a user's words into ids lives there, not here.
 
 from __future__ import annotations
 
-from typing import Any, Callable, Iterable, Protocol
+from typing import TYPE_CHECKING, Any, Callable, Iterable
 
 from . import dates
 from .display import flat
@@ -81,16 +81,27 @@ def normalise(raw: Record, fields: tuple[Field, ...], context: Any) -> Record:
 
 # -- filters --------------------------------------------------------------------
 
+if TYPE_CHECKING:  # the protocols cost an import of typing machinery at run time; only checkers need them
+    from typing import Protocol
 
-class Ask(Protocol):
-    """What filters may ask of the knowledge base (the query layer answers)."""
+    class Ask(Protocol):
+        """What filters may ask of the knowledge base (the query layer answers)."""
 
-    def places(self, texts: list[str]) -> set[str]: ...          # names -> place ids (regions and all)
-    def within(self, place_id: str, area: str) -> bool: ...      # does place_id lie in area?
-    def country(self) -> str: ...
-    def actors(self, texts: list[str], criterion: str) -> set[str]: ...
-    def sources(self, texts: list[str]) -> tuple[set[str], set[str]]: ...  # (source ids, voices)
-    def choices(self, criterion: str, texts: list[str], known: Iterable[str]) -> set[str]: ...
+        def places(self, texts: list[str]) -> set[str]: ...          # names -> place ids (regions and all)
+        def within(self, place_id: str, area: str) -> bool: ...      # does place_id lie in area?
+        def country(self) -> str: ...
+        def actors(self, texts: list[str], criterion: str) -> set[str]: ...
+        def sources(self, texts: list[str]) -> tuple[set[str], set[str]]: ...  # (source ids, voices)
+        def choices(self, criterion: str, texts: list[str], known: Iterable[str]) -> set[str]: ...
+
+    class View(Protocol):
+        """What a column may ask while drawing: names of ids, what a source supports."""
+
+        def name_of(self, record_id: str) -> str: ...
+        def support(self, source_id: str) -> str: ...
+
+else:
+    Ask = View = Any
 
 
 class Filter:
@@ -259,14 +270,6 @@ class Choice(Filter):
 
 
 # -- tables ---------------------------------------------------------------------
-
-
-class View(Protocol):
-    """What a column may ask while drawing: names of ids, what a source supports."""
-
-    def name_of(self, record_id: str) -> str: ...
-    def support(self, source_id: str) -> str: ...
-
 
 Part = str | Callable[[Record, View], Any]
 Style = str | Callable[[Record], str]

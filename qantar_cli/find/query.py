@@ -10,13 +10,15 @@ words into ids for the filters and runs them.
 
 from __future__ import annotations
 
-from typing import Any, Iterable
+from typing import TYPE_CHECKING, Any, Iterable
 
 from .. import collections as kinds
 from ..errors import QueryError
 from ..kb.store import KnowledgeBase
 from ..spec import Collection, Record, source_ids
-from . import names
+
+if TYPE_CHECKING:
+    from .names import Candidate
 
 VOICES = kinds.VOICES
 
@@ -30,11 +32,13 @@ def short_name(source_id: str) -> str:
     return source_id
 
 
-def candidates(kb: KnowledgeBase, key: str) -> list[names.Candidate]:
+def candidates(kb: KnowledgeBase, key: str) -> list[Candidate]:
     """What a user may call the records of a collection: ids, names, aliases, short forms."""
+    from .names import Candidate
+
     if key == "sources":
-        return [names.Candidate(s["id"], s["publisher"], [short_name(s["id"]), s["publisher"]]) for s in kb[key]]
-    return [names.Candidate(r["id"], r["name"], r["aliases"]) for r in kb[key]]
+        return [Candidate(s["id"], s["publisher"], [short_name(s["id"]), s["publisher"]]) for s in kb[key]]
+    return [Candidate(r["id"], r["name"], r["aliases"]) for r in kb[key]]
 
 
 class Asker:
@@ -43,7 +47,11 @@ class Asker:
     def __init__(self, kb: KnowledgeBase):
         self.kb = kb
 
+    # The resolver (and its folding tables) is imported only when a name is asked for.
+
     def places(self, texts: list[str]) -> set[str]:
+        from . import names
+
         pool = candidates(self.kb, "places")
         return {names.resolve_one(t, pool, "region", "region") for t in texts}
 
@@ -54,6 +62,8 @@ class Asker:
         return self.kb.country() or "kazakhstan"
 
     def actors(self, texts: list[str], criterion: str) -> set[str]:
+        from . import names
+
         pool = candidates(self.kb, "actors")
         found: set[str] = set()
         for text in texts:
@@ -67,12 +77,16 @@ class Asker:
         return found
 
     @staticmethod
-    def _containing(text: str, pool: list[names.Candidate]) -> set[str]:
+    def _containing(text: str, pool: list[Candidate]) -> set[str]:
         """``actors NAME`` also finds every actor one of whose names contains NAME."""
+        from . import names
+
         needle = names.key(text)
         return {c.id for c in pool if needle and any(needle in names.key(n) for n in c.names)}
 
     def sources(self, texts: list[str]) -> tuple[set[str], set[str]]:
+        from . import names
+
         ids: set[str] = set()
         voices: set[str] = set()
         pool = candidates(self.kb, "sources")
@@ -90,6 +104,8 @@ class Asker:
         return ids, voices
 
     def choices(self, criterion: str, texts: list[str], known: Iterable[str]) -> set[str]:
+        from . import names
+
         known = list(known)
         found = set()
         for text in texts:
@@ -139,6 +155,8 @@ def _as_list(value: Any) -> list[str]:
 
 def find(kb: KnowledgeBase, text: str) -> tuple[str, Record]:
     """A record of any kind by id, a source by its short name, or an actor or place by name."""
+    from . import names
+
     wanted = text.strip()
     found = kb.get(wanted)
     if found is not None:
