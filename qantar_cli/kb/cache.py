@@ -1,40 +1,91 @@
-"""A content-addressed cache of validated knowledge bases.
+"""A content-addressed cache of validated knowledge bases, trusted only after it verifies.
 
 Parsing and validating YAML costs far more than reading JSON, and a
 knowledge file rarely changes between two commands. After a file passes
-validation, its records (already in contract form) are stored as JSON
-under a key made from the file's bytes, the schema's bytes and the code
-that validates them; any change to one of those is a new key, so a stale
-entry is never read. An entry that cannot be read or does not carry its
-own key is ignored and rebuilt. Entries live in the user's cache directory
-(``$QANTAR_CACHE_DIR``, else ``$XDG_CACHE_HOME/qantar``, else
-``~/.cache/qantar``), never inside the installed package.
+validation, its records (already in contract form) are stored as JSON under
+a key made from the file's bytes, the schema's bytes, the package version
+and the size and modification time of every ``.py`` file of the package
+(so an upgrade or an edit of any module, including ones added later, is a
+new key and a stale entry is never read).
+
+Where: ``$QANTAR_CACHE_DIR``, else ``$XDG_CACHE_HOME/qantar`` when that is
+an absolute path (the XDG Base Directory spec says to ignore a relative
+one), else ``~/.cache/qantar``; never inside the installed package.
 ``QANTAR_NO_CACHE=1`` turns the cache off.
+
+The cache is best-effort: it can cost speed, never the answer. Each entry is
+``kb-<key>.<suffix>``, one header line then the payload::
+
+    qantar-cache 2 kb-<key>.json <BLAKE2b-256 of this line up to here + payload>\\n
+
+and is used only if all of these hold, checked in this order, so that no
+file, whatever its bytes or type, can raise, block or exhaust memory:
+
+- it is opened with ``O_NOFOLLOW | O_NONBLOCK``: a symbolic link is refused,
+  and a FIFO cannot block the open;
+- ``fstat`` says it is a regular file (not a FIFO, device or directory) of
+  at most ``MAX_ENTRY`` bytes, checked before it is read;
+- the header names this format, this file's key and suffix, and its
+  checksum matches: any truncation, corruption or edit is caught;
+- (``get``) the payload is JSON whose shape is what ``load`` needs: the six
+  collection names mapping to lists of dicts. Parsing errors, including
+  the RecursionError of deeply nested input, count as a failed check.
+
+An entry that fails is ignored, and the next ``put`` overwrites it. The
+checksum guards against accidents, not forgery: whoever can write to the
+user's cache directory can also write a valid entry, as they can edit the
+user's shell start-up files.
+
+Writes go to a fresh temporary file in the same directory (created with
+``O_EXCL | O_NOFOLLOW``), then ``os.replace``, so concurrent runs only ever
+see whole entries; no fsync is needed, since a file torn by a crash fails its
+checksum. Pruning keeps the ``KEEP`` newest entries of each suffix and
+removes only files this module wrote: exact name, regular file, starting with
+its header; it never follows a link or enters a directory.
+
+Other artefacts derived from the same knowledge file (a search index) are
+stored under the same key with ``put_bytes(key, suffix, data)`` and read back,
+verified the same way, with ``get_bytes(key, suffix)``.
 """
 
 from __future__ import annotations
 
 import json
 import os
+import stat  # already loaded by os: no import cost
 from typing import Any
+
+from .yamlread import MAX_BYTES
 
 try:  # BLAKE2 from its own C module: hashlib would first load OpenSSL (~2 ms at start-up)
     from _blake2 import blake2b as _blake2b
 except ImportError:  # pragma: no cover - other Python implementations
     from hashlib import blake2b as _blake2b
 
-FORMAT = 1
+FORMAT = 2
 KEEP = 16
-_CODE = ("collections.py", "spec.py", "display.py", "dates.py", "kb/store.py", "kb/rules.py", "kb/schema.py", "kb/yamlread.py", "kb/cache.py")
+#: The largest entry read or written: four times the largest knowledge file,
+#: room for the null fields and computed fields JSON spells out. A larger one
+#: is never written (that knowledge base is simply not cached) nor read.
+MAX_ENTRY = 4 * MAX_BYTES
+MAGIC = b"qantar-cache "
+_SUM = 64  # hex digits of a BLAKE2b-256 checksum
+_HEX = "0123456789abcdef"
+_SUFFIX = "abcdefghijklmnopqrstuvwxyz0123456789"
+_PACKAGE = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+_READ = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0)
+_CREATE = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0)
 
 
 def directory() -> str | None:
+    """The cache directory, or None when caching is off."""
     if os.environ.get("QANTAR_NO_CACHE"):
         return None
     chosen = os.environ.get("QANTAR_CACHE_DIR")
     if chosen:
         return chosen
-    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    xdg = os.environ.get("XDG_CACHE_HOME", "")
+    base = xdg if os.path.isabs(xdg) else os.path.join(os.path.expanduser("~"), ".cache")
     return os.path.join(base, "qantar")
 
 
@@ -46,69 +97,174 @@ def key(data: bytes) -> str | None:
     from .files import schema_path
 
     digest = _blake2b(data, digest_size=32)
-    here = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))  # the package
-    stamp = [str(FORMAT), __version__]
     try:
-        for name in _CODE:
-            info = os.stat(os.path.join(here, name))
-            stamp.append(f"{name}:{info.st_size}:{info.st_mtime_ns}")
         with open(schema_path(), "rb") as handle:
             digest.update(handle.read())
+        stamp = code_stamp()
     except OSError:
         return None
-    digest.update("\0".join(stamp).encode())
+    digest.update(f"\0{FORMAT}\0{__version__}\0{stamp}".encode())
     return digest.hexdigest()
 
 
-def _file(cache_key: str) -> str | None:
-    folder = directory()
-    return os.path.join(folder, f"kb-{cache_key}.json") if folder else None
+def code_stamp(root: str = _PACKAGE) -> str:
+    """Path, size and mtime of every ``.py`` file under the package, subpackages included.
+
+    Costs one ``scandir`` per directory and one ``stat`` per module (about
+    0.1 ms for the package). A linked module is stamped by its target's
+    times; a linked directory is not entered (no loops), nor a bytecode cache.
+    """
+    lines = []
+    pending = [root]
+    while pending:
+        with os.scandir(pending.pop()) as found:
+            for entry in found:
+                if entry.name.endswith(".py") and entry.is_file():
+                    info = entry.stat()
+                    lines.append(f"{entry.path[len(root):]}:{info.st_size}:{info.st_mtime_ns}")
+                elif entry.is_dir(follow_symlinks=False) and entry.name != "__pycache__":
+                    pending.append(entry.path)
+    return "\n".join(sorted(lines))
 
 
 def get(cache_key: str) -> dict[str, list[dict]] | None:
-    path = _file(cache_key)
-    if path is None:
+    """The records stored under ``cache_key``, or None unless a verified entry has them."""
+    payload = get_bytes(cache_key, "json")
+    if payload is None:
         return None
     try:
-        with open(path, encoding="utf-8") as handle:
-            entry = json.load(handle)
-        if entry.get("key") != cache_key or not isinstance(entry.get("data"), dict):
-            return None
-        return entry["data"]
-    except (OSError, ValueError, AttributeError, UnicodeDecodeError):
+        records = json.loads(payload.decode("utf-8"))
+    except (ValueError, RecursionError, MemoryError):  # UnicodeDecodeError is a ValueError
         return None
+    from ..collections import KEYS as COLLECTIONS
+
+    if not isinstance(records, dict) or len(records) != len(COLLECTIONS):
+        return None
+    for name in COLLECTIONS:
+        found = records.get(name)
+        if not isinstance(found, list) or not all(isinstance(record, dict) for record in found):
+            return None
+    return records
 
 
 def put(cache_key: str, records: dict[str, Any]) -> None:
     """Store records; any failure (read-only home, full disk) is ignored."""
-    path = _file(cache_key)
-    if path is None:
+    try:
+        payload = json.dumps(records, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    except (ValueError, TypeError, RecursionError):  # e.g. a lone surrogate cannot be UTF-8
         return
-    import tempfile
+    put_bytes(cache_key, "json", payload)
 
+
+def get_bytes(cache_key: str, suffix: str) -> bytes | None:
+    """The payload stored under ``cache_key`` and ``suffix``, or None unless it verifies."""
+    path, head = _where(cache_key, suffix)
+    if path is None:
+        return None
+    try:
+        fd = os.open(path, _READ)
+    except OSError:  # missing, a symbolic link (ELOOP), unreadable
+        return None
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode) or not (len(head) + _SUM + 1 <= info.st_size <= MAX_ENTRY):
+            return None  # a FIFO, device or directory; too short for a header, or too large
+        with open(fd, "rb", closefd=False) as handle:
+            blob = handle.read(info.st_size + 1)
+    except OSError:
+        return None
+    finally:
+        os.close(fd)
+    start = len(head) + _SUM + 1
+    if len(blob) != info.st_size or not blob.startswith(head) or blob[start - 1:start] != b"\n":
+        return None
+    payload = blob[start:]
+    if _checksum(head, payload) != blob[len(head):start - 1]:
+        return None
+    return payload
+
+
+def put_bytes(cache_key: str, suffix: str, payload: bytes) -> None:
+    """Store ``payload`` under ``cache_key`` and ``suffix``; any failure is ignored."""
+    path, head = _where(cache_key, suffix)
+    if path is None or len(head) + _SUM + 1 + len(payload) > MAX_ENTRY:
+        return
     folder = os.path.dirname(path)
     try:
-        os.makedirs(folder, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=".kb-", suffix=".tmp", dir=folder)
+        os.makedirs(folder, mode=0o700, exist_ok=True)
+        temporary = os.path.join(folder, f".kb-{os.getpid()}-{os.urandom(6).hex()}.tmp")
+        fd = os.open(temporary, _CREATE, 0o600)
         try:
-            with os.fdopen(fd, "w", encoding="utf-8") as handle:
-                json.dump({"key": cache_key, "data": records}, handle, ensure_ascii=False, separators=(",", ":"))
-            os.replace(tmp, path)
+            with open(fd, "wb") as handle:
+                handle.write(head + _checksum(head, payload) + b"\n")
+                handle.write(payload)
+            os.replace(temporary, path)
         except BaseException:
-            os.unlink(tmp)
+            try:
+                os.unlink(temporary)
+            except OSError:
+                pass
             raise
-        _prune(folder)
+        _prune(folder, suffix)
     except OSError:
         return
 
 
-def _prune(folder: str) -> None:
-    entries = []
-    for entry in os.scandir(folder):
-        if entry.name.startswith("kb-") and entry.name.endswith(".json"):
-            entries.append((entry.stat().st_mtime, entry.path))
-    for _, path in sorted(entries, reverse=True)[KEEP:]:
+def _where(cache_key: str, suffix: str) -> tuple[str | None, bytes]:
+    """An entry's path and the start of its header (None when caching is off or the key is no key)."""
+    if not 0 < len(suffix) <= 16 or suffix.strip(_SUFFIX):
+        raise ValueError(f"a cache suffix is lowercase letters and digits, not {suffix!r}")
+    folder = directory()
+    if folder is None or not _is_key(cache_key):
+        return None, b""
+    name = f"kb-{cache_key}.{suffix}"
+    return os.path.join(folder, name), MAGIC + f"{FORMAT} {name} ".encode()
+
+
+def _is_key(text: Any) -> bool:
+    return isinstance(text, str) and len(text) == 64 and not text.strip(_HEX)
+
+
+def _checksum(head: bytes, payload: bytes) -> bytes:
+    digest = _blake2b(head, digest_size=_SUM // 2)
+    digest.update(payload)
+    return digest.hexdigest().encode()
+
+
+def _prune(folder: str, suffix: str) -> None:
+    """Keep the ``KEEP`` newest entries with ``suffix``; delete only older files this module wrote."""
+    ours = []
+    with os.scandir(folder) as found:
+        for entry in found:
+            name = entry.name
+            if name.startswith("kb-") and name.endswith(f".{suffix}") and _is_key(name[3:-len(suffix) - 1]):
+                mtime = _written_here(entry.path, name)
+                if mtime is not None:
+                    ours.append((mtime, entry.path))
+    for _, path in sorted(ours, reverse=True)[KEEP:]:
         try:
-            os.unlink(path)
+            os.unlink(path)  # removes the name only: unlink never follows a link
         except OSError:
             pass
+
+
+def _written_here(path: str, name: str) -> int | None:
+    """The mtime of a regular file that starts with this module's header (any format), else None.
+
+    Format 1 entries were bare JSON, ``{"key":"<key>","data":...}``.
+    """
+    legacy = b'{"key":"' + name[3:67].encode() + b'","data":'
+    try:
+        fd = os.open(path, _READ)
+    except OSError:
+        return None
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            return None
+        start = os.read(fd, len(legacy))
+    except OSError:
+        return None
+    finally:
+        os.close(fd)
+    return info.st_mtime_ns if start.startswith(MAGIC) or start == legacy else None
