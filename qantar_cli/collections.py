@@ -11,18 +11,17 @@ a filter is a line here (and its tests).
 from __future__ import annotations
 
 import re
-from typing import Any, Iterator
+from typing import Any, Callable, Iterator
 
 from . import dates
 from .display import figure_value, positions_cell, role_text, roles_cell, sources_cell
-from .spec import (Actors, Choice, Col, Collection, Dates, Field, Named, Places, Record, Related, Sources,
-                   View, lines, source_ids)
+from .spec import (Actors, Choice, Col, Collection, Dates, Field, Issue, Lines, Named, Path, Places, Record, Related,
+                   Sources, View, lines, source_ids)
 
 VOICES = ("official", "independent")
 ACTOR_KINDS = ("person", "organization", "group", "state")
 PLACE_KINDS = ("country", "region", "city", "site")
 
-Issue = tuple[tuple, str]
 Indexed = list[tuple[int, Record]]
 
 _ELLIPSIS = r"\u2026|\.\.\.|\[\s*\.\.+\s*\]"  # compiled on first use: only validation needs it
@@ -36,7 +35,8 @@ def _no_ellipsis(value: Any) -> str | None:
 
 def _stance_of_source(raw: Record, context: Any) -> str | None:
     """A citation's origin, when the file does not say: its source's stance."""
-    return context.stances.get(raw.get("source"))
+    stance = context.stances.get(raw.get("source"))
+    return stance if isinstance(stance, str) else None
 
 
 CITATION = (
@@ -61,7 +61,7 @@ def _sources_line(record: Record, view: View) -> str:
     return ", ".join(source_ids(record))
 
 
-def _names(field: str):
+def _names(field: str) -> Callable[[Record, View], str]:
     return lambda record, view: ", ".join(view.name_of(i) for i in record[field])
 
 
@@ -69,7 +69,7 @@ def _keep_id(record: Record) -> list[str]:
     return [record["id"]]
 
 
-def _voice(field: str):
+def _voice(field: str) -> Callable[[Record], str]:
     return lambda record: _VOICE_STYLE.get(record[field], "")
 
 
@@ -86,7 +86,7 @@ def _in_place(kb: Any, record: Record, key: str) -> list[Record]:
     return [r for r in kb[key] if any(kb.within(p, rid) for p in r["places"])]
 
 
-def _refs(field: str, key: str):
+def _refs(field: str, key: str) -> Related:
     def find(kb: Any, record: Record) -> list[Record]:
         value = record.get(field)
         ids = value if isinstance(value, list) else [value] if value else []
@@ -124,7 +124,7 @@ def _source_rules(records: Indexed) -> Iterator[Issue]:
 
 def _place_rules(records: Indexed) -> Iterator[Issue]:
     parents: dict[str, Any] = {}
-    where: dict[str, tuple] = {}
+    where: dict[str, Path] = {}
     for i, p in records:
         if p.get("within") is None and p.get("kind") not in (None, "country"):
             yield (("places", i, "within"), "only a country may stand outside every other place")
@@ -134,7 +134,7 @@ def _place_rules(records: Indexed) -> Iterator[Issue]:
     yield from _nesting_cycles(parents, where)
 
 
-def _nesting_cycles(parents: dict[str, Any], where: dict[str, tuple]) -> Iterator[Issue]:
+def _nesting_cycles(parents: dict[str, Any], where: dict[str, Path]) -> Iterator[Issue]:
     """Places that lie within themselves, found in one pass over the ``within`` chains."""
     done: set[str] = set()
     for start in parents:
@@ -163,9 +163,11 @@ def _event_rules(records: Indexed) -> Iterator[Issue]:
         yield from _ordered(("events", i), e, "date", "end_date")
 
 
-def _ordered(path: tuple, raw: Record, first: str, last: str) -> Iterator[Issue]:
+def _ordered(path: Path, raw: Record, first: str, last: str) -> Iterator[Issue]:
     start, end = raw.get(first), raw.get(last)
-    if dates.is_real(start) and dates.is_real(end) and dates.span(end)[1] < dates.span(start)[0]:
+    if not (isinstance(start, str) and isinstance(end, str) and dates.is_real(start) and dates.is_real(end)):
+        return
+    if dates.span(end)[1] < dates.span(start)[0]:
         yield (path + (last,), f"{last} {end} comes before {first} {start}")
 
 
@@ -177,7 +179,8 @@ def _figure_rules(records: Indexed) -> Iterator[Issue]:
             yield (path, "a range needs value_max")
         if qualifier != "range" and top is not None:
             yield (path, "value_max goes only with qualifier: range")
-        if _number(value) and _number(top) and top < value:
+        if isinstance(value, (int, float)) and isinstance(top, (int, float)) and _number(value) and _number(top) \
+                and top < value:
             yield (path, f"value_max {top} is below value {value}")
 
 
@@ -188,7 +191,7 @@ def _number(value: Any) -> bool:
 # -- order --------------------------------------------------------------------------
 
 
-def event_order(record: Record) -> tuple:
+def event_order(record: Record) -> tuple[dates.Day, int, str, str]:
     """Day-dated events by day and time; an event known only to the month or
     the year comes after the days of that month or year (by then, it had
     happened); a span with an end date sits at its first day."""
@@ -307,9 +310,9 @@ FIGURES = Collection(
 )
 
 
-def _side(voice: str):
-    def cell(record: Record, view: View) -> list[tuple[str, str]]:
-        out: list[tuple[str, str]] = []
+def _side(voice: str) -> Callable[[Record, View], Lines]:
+    def cell(record: Record, view: View) -> Lines:
+        out: Lines = []
         for p in record["positions"]:
             if p["origin"] != voice:
                 continue
@@ -321,7 +324,7 @@ def _side(voice: str):
     return cell
 
 
-def _side_words(voice: str):
+def _side_words(voice: str) -> Callable[[Record], list[str]]:
     return lambda r: [c["source"] for p in r["positions"] if p["origin"] == voice for c in p["citations"]]
 
 

@@ -27,7 +27,9 @@ def span(text: str) -> Span:
     match = _FORM.match(text.strip()) if isinstance(text, str) else None
     if not match:
         raise ValueError(f"{text!r} is not a date: use YYYY, YYYY-MM or YYYY-MM-DD (for example 2022-01-05)")
-    year, month, day = (int(g) if g else None for g in match.groups())
+    year = int(match.group(1))
+    month = int(match.group(2)) if match.group(2) else None
+    day = int(match.group(3)) if match.group(3) else None
     if year < 1:
         raise ValueError(f"{text!r} is not a real date: there is no year 0")
     if month is None:

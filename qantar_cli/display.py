@@ -18,20 +18,20 @@ def flat(value: Any) -> str:
     return str(value)
 
 
-def sources_cell(citations: list[dict]) -> str:
+def sources_cell(citations: list[dict[str, Any]]) -> str:
     """Citations as the ids of their sources, each once."""
     return "; ".join(dict.fromkeys(c["source"] for c in citations))
 
 
-def roles_cell(roles: list[dict]) -> str:
+def roles_cell(roles: list[dict[str, Any]]) -> str:
     return "; ".join(role_text(r) for r in roles)
 
 
-def positions_cell(positions: list[dict]) -> str:
+def positions_cell(positions: list[dict[str, Any]]) -> str:
     return "; ".join(f"{p['origin']}: {p['claim']}" for p in positions)
 
 
-def role_text(role: dict) -> str:
+def role_text(role: dict[str, Any]) -> str:
     """``Prime minister (2019 – 2022)``: a role and its span as a person reads it."""
     start, end = role.get("from"), role.get("until")
     if start and end:
@@ -57,7 +57,7 @@ def number(value: float | int) -> str:
     return f"{int(value):,}"
 
 
-def figure_value(record: dict) -> str:
+def figure_value(record: dict[str, Any]) -> str:
     """``238``, ``about 3,000``, ``4–8``: a figure's value as a person reads it."""
     text = number(record["value"])
     if record["qualifier"] == "range" and record["value_max"] is not None:

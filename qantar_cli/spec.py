@@ -335,7 +335,8 @@ class Related:
 # -- the collection ---------------------------------------------------------------
 
 
-Issue = tuple[tuple[str | int, ...], str]
+Path = tuple[str | int, ...]
+Issue = tuple[Path, str]
 Rule = Callable[[list[tuple[int, Record]]], Iterable[Issue]]
 
 

@@ -13,7 +13,7 @@ dates and ids stay whole.
 from __future__ import annotations
 
 import os
-from typing import IO, Any
+from typing import IO, Any, Iterator
 
 from rich import box
 from rich.cells import cell_len, chop_cells
@@ -130,7 +130,8 @@ def column_widths(total: int, cols: tuple[Col, ...], records: list[Record], rows
         widths[i] = share[i]
         left -= share[i]
     if flexible and left > 0:
-        widths[flexible[0] if len(flexible) == 1 else max(flexible, key=lambda i: cols[i].ratio)] += left
+        widest = flexible[0] if len(flexible) == 1 else max(flexible, key=lambda i: cols[i].ratio)
+        widths[widest] = share[widest] + left
     return [w or 0 for w in widths]
 
 
@@ -153,7 +154,7 @@ class _Block:
                 else:
                     self.lines.append([Segment(line, style_obj)])
 
-    def __rich_console__(self, console: Console, options: Any):
+    def __rich_console__(self, console: Console, options: Any) -> Iterator[Segment]:
         newline = Segment.line()
         for i, line in enumerate(self.lines):
             if i:
