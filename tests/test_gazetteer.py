@@ -256,6 +256,30 @@ def test_sites_take_their_citys_point_unless_noted(places):
             assert "Point:" in note, f"{site['id']}: say where a point other than the city's comes from"
 
 
+@pytest.mark.parametrize("site, city", [
+    ("zhanaozen-akimat", "zhanaozen"),
+    ("taldykorgan-akimat", "taldykorgan"),
+    ("taldykorgan-police", "taldykorgan"),
+    ("taldykorgan-nsc-offices", "taldykorgan"),
+    ("pavlodar-akimat", "pavlodar"),
+    ("almaty-prosecutors-office", "almaty"),
+    ("almaty-court-building", "almaty"),
+    ("kapshagay-military-base", "kapshagay"),
+])
+def test_the_articles_sites_are_in_their_cities_and_used(kb, places, site, city):
+    assert places[site]["within"] == city
+    users = [r["id"] for key in ("events", "figures") for r in kb[key] if site in r["places"]]
+    assert users, f"no event or figure happens at {site}"
+
+
+def test_events_at_a_site_keep_their_region(kb):
+    regions = {e["id"]: e["regions"] for e in kb["events"]}
+    assert regions["2022-01-01-zhanaozen-gas-price-protest-begins"] == ["mangystau-region"]
+    assert regions["2022-01-05-taldykorgan-kazinform"] == ["almaty-region"]
+    assert regions["2022-01-07-belarusian-contingent-zhetygen-kapshagay"] == ["almaty-region"]
+    assert regions["2023-07-11-airport-protesters-sentenced"] == ["almaty"]
+
+
 # -- finding places by the names GeoNames knows them by -------------------------------------
 
 
