@@ -225,7 +225,7 @@ SOURCES = Collection(
 PLACES = Collection(
     "places", "place",
     fields=(Field("id"), Field("name"), Field("aliases", many=True), Field("kind"), Field("within", ref="places"),
-            Field("lat"), Field("lon"), Field("note")),
+            Field("iso_code"), Field("geonames_id"), Field("lat"), Field("lon"), Field("note")),
     filters=(Places(None),),
     columns=(
         Col("Place", lines(("name", "bold"), ("id", "dim")), ratio=2, keep=_keep_id),

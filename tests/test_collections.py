@@ -71,6 +71,22 @@ def test_a_query_reads_the_description(kb, criteria, expected):
     assert [r["id"] for r in select(kb, QUAKES, **criteria)] == expected
 
 
+def test_the_larger_place_wins_only_over_places_inside_it():
+    """The tie-break on a toy gazetteer: containment decides, nothing else."""
+    root = {"places": [
+        {"id": "kz", "name": "Kazakhstan", "kind": "country"},
+        {"id": "north", "name": "North Region", "aliases": ["North"], "kind": "region", "within": "kz"},
+        {"id": "south", "name": "South Region", "kind": "region", "within": "kz"},
+        {"id": "north-city", "name": "North", "kind": "city", "within": "north"},
+        {"id": "twin-a", "name": "Twin", "kind": "city", "within": "north"},
+        {"id": "twin-b", "name": "Twin", "kind": "city", "within": "south"},
+    ]}
+    toy = KnowledgeBase(build(root, (kinds.PLACES,)))
+    assert [p["id"] for p in select(toy, kinds.PLACES, region="North")] == ["north", "north-city", "twin-a"]
+    with pytest.raises(QueryError, match="ambiguous"):
+        select(toy, kinds.PLACES, region="Twin")
+
+
 def test_a_filter_the_kind_does_not_take_is_refused_in_core_terms(kb):
     with pytest.raises(QueryError) as caught:
         select(kb, QUAKES, actor="tokayev")

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from typing import Iterable
+from typing import Callable, Iterable
 
 from ..errors import QueryError
 
@@ -69,9 +69,18 @@ def resolve(text: str, pool: list[Candidate], what: str, criterion: str) -> list
                      candidates=suggest(wanted, pool))
 
 
-def resolve_one(text: str, pool: list[Candidate], what: str, criterion: str) -> str:
-    """Like ``resolve``, but more than one match is an error listing each."""
+def resolve_one(text: str, pool: list[Candidate], what: str, criterion: str,
+                prefer: Callable[[list[str]], str | None] | None = None) -> str:
+    """Like ``resolve``, but more than one match is an error listing each.
+
+    ``prefer`` may settle a tie: given the ids of one tier's matches, it
+    returns the one to take, or None to leave it ambiguous.
+    """
     hits = resolve(text, pool, what, criterion)
+    if len(hits) > 1 and prefer is not None:
+        chosen = prefer(hits)
+        if chosen is not None:
+            return chosen
     if len(hits) > 1:
         shown = {c.id: c.shown() for c in pool}
         raise QueryError(f"{what} {quoted(text.strip())} is ambiguous: it matches {len(hits)} {what}s",

@@ -41,6 +41,19 @@ def candidates(kb: KnowledgeBase, key: str) -> list[Candidate]:
     return [Candidate(r["id"], r["name"], r["aliases"]) for r in kb[key]]
 
 
+def largest(kb: KnowledgeBase, place_ids: list[str]) -> str | None:
+    """Of places that share a name, the one all the others lie within, if any.
+
+    A region and a city inside it that answer to the same name (Aktobe
+    Region and Aktobe) resolve to the region, the larger (SPEC, "Finding
+    things"); any other tie stays ambiguous.
+    """
+    for outer in place_ids:
+        if all(kb.within(p, outer) for p in place_ids):
+            return outer
+    return None
+
+
 class Asker:
     """The knowledge base as filters see it (``spec.Ask``): names resolved to ids."""
 
@@ -53,7 +66,8 @@ class Asker:
         from . import names
 
         pool = candidates(self.kb, "places")
-        return {names.resolve_one(t, pool, "region", "region") for t in texts}
+        return {names.resolve_one(t, pool, "region", "region", lambda hits: largest(self.kb, hits))
+                for t in texts}
 
     def within(self, place_id: str, area: str) -> bool:
         return self.kb.within(place_id, area)
@@ -169,6 +183,9 @@ def find(kb: KnowledgeBase, text: str) -> tuple[str, Record]:
             hits = names.resolve(text, candidates(kb, key), key[:-1], "reference")
         except QueryError:
             continue
+        if len(hits) > 1 and key == "places":
+            outer = largest(kb, hits)
+            hits = [outer] if outer else hits
         if len(hits) == 1:
             return kb.get(hits[0])  # type: ignore[return-value]
     pool = [names.Candidate(rid, rid) for rid in kb.by_id]
