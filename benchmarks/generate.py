@@ -32,7 +32,8 @@ def shift_year(date: str | None, years: int) -> str | None:
 def generate(factor: int) -> dict:
     with open(bundled_path(), encoding="utf-8") as handle:
         base = yaml.safe_load(handle)
-    out = {"sources": base["sources"], "places": base["places"], "actors": [], "events": [], "figures": [], "disputes": []}
+    out = {"sources": base["sources"], "places": base["places"],
+           "actors": [], "events": [], "figures": [], "disputes": []}
     actor_ids = {a["id"] for a in base["actors"]}
     for n in range(1, factor + 1):
         years = 0 if n % 2 else 10 + n  # odd copies keep their dates, even ones move

@@ -38,7 +38,8 @@ def measure(commands: dict[str, list[str]], runs: int, env: dict[str, str], warm
     if hyperfine:
         with tempfile.NamedTemporaryFile(suffix=".json", delete=False) as out:
             export = out.name
-        args = [hyperfine, "-N", "--warmup", str(warmup), "--runs", str(runs), "--export-json", export, "--style", "none"]
+        args = [hyperfine, "-N", "--warmup", str(warmup), "--runs", str(runs), "--export-json", export,
+                "--style", "none"]
         if prepare:
             args += ["--prepare", prepare]
         for name, cmd in commands.items():
@@ -53,9 +54,9 @@ def measure(commands: dict[str, list[str]], runs: int, env: dict[str, str], warm
         samples = []
         for i in range(warmup + runs):
             if prepare:
-                subprocess.run(prepare, shell=True, env=env)
+                subprocess.run(prepare, shell=True, env=env, check=False)
             start = time.perf_counter()
-            subprocess.run(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            subprocess.run(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False)
             if i >= warmup:
                 samples.append((time.perf_counter() - start) * 1000)
         timings[name] = statistics.mean(samples)
@@ -89,9 +90,9 @@ def startup(runs: int, env: dict[str, str]) -> None:
 def scaling(runs: int, env: dict[str, str]) -> None:
     q = qantar()
     sys.path.insert(0, os.path.dirname(HERE))
-    from benchmarks.generate import generate  # noqa: E402  (the repo's own generator)
-
     import yaml
+
+    from benchmarks.generate import generate
 
     work = tempfile.mkdtemp(prefix="qantar-bench-")
     rows = []

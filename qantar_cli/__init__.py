@@ -14,7 +14,7 @@ Nothing here imports Click or Rich.
 """
 
 
-__all__ = ["__version__", "load", "select", "KnowledgeBase", "DataError", "QueryError"]
+__all__ = ["DataError", "KnowledgeBase", "QueryError", "__version__", "load", "select"]
 
 
 def __getattr__(name: str):  # lazy, so `import qantar_cli` stays cheap

@@ -14,17 +14,18 @@ import errno
 import os
 import signal
 import sys
+from collections.abc import Callable
 from functools import cached_property
-from typing import Any, Callable
+from typing import Any
 
 import click
 
-from .version import __version__
 from . import collections as kinds
 from .errors import DataError, QueryError
 from .out.writers import WRITERS
 from .spec import Choice, Collection
 from .text import one_line
+from .version import __version__
 
 FORMATS = tuple(WRITERS)
 _GLOBAL_OPTIONS = ("--data", "--no-color", "--version")
@@ -125,7 +126,8 @@ class App:
         except QueryError as exc:
             raise usage(exc, renamed) from None
 
-    def emit(self, records: list[dict], collection: Collection, fmt: str, criteria: dict[str, Any] | None = None) -> None:
+    def emit(self, records: list[dict[str, Any]], collection: Collection, fmt: str,
+             criteria: dict[str, Any] | None = None) -> None:
         from .out.writers import write
 
         if fmt == "table" and not records:
@@ -241,9 +243,9 @@ def _output_failed(exc: OSError) -> int:
 def _prepare_streams() -> None:
     """Closed streams become /dev/null; no character in the data can crash an ASCII-only stream."""
     if sys.stdout is None:  # started with stdout closed (`qantar ... >&-`)
-        sys.stdout = open(os.devnull, "w", encoding="utf-8")
+        sys.stdout = open(os.devnull, "w", encoding="utf-8")  # noqa: SIM115  (lives as long as the process)
     if sys.stderr is None:  # stderr closed: messages are lost, never sent to stdout
-        sys.stderr = open(os.devnull, "w", encoding="utf-8")
+        sys.stderr = open(os.devnull, "w", encoding="utf-8")  # noqa: SIM115  (lives as long as the process)
     for stream, errors in ((sys.stdout, "replace"), (sys.stderr, "backslashreplace")):
         encoding = (getattr(stream, "encoding", None) or "").lower()
         if not encoding.startswith("utf") and hasattr(stream, "reconfigure"):
@@ -300,8 +302,8 @@ class QantarGroup(click.Group):
             return code if isinstance(code, int) else 0
         except click.exceptions.NoSuchOption as exc:
             if exc.option_name in _GLOBAL_OPTIONS:
-                exc.message = (f"{exc.option_name} is a global option: give it before the command, "
-                               f"as in qantar {exc.option_name}{' PATH' if exc.option_name == '--data' else ''} timeline")
+                example = f"qantar {exc.option_name}{' PATH' if exc.option_name == '--data' else ''} timeline"
+                exc.message = f"{exc.option_name} is a global option: give it before the command, as in {example}"
             return self._show(exc)
         except click.ClickException as exc:
             return self._show(exc)

@@ -11,12 +11,30 @@ a filter is a line here (and its tests).
 from __future__ import annotations
 
 import re
-from typing import Any, Callable, Iterator
+from collections.abc import Callable, Iterator
+from typing import Any
 
 from . import dates
 from .display import figure_value, positions_cell, role_text, roles_cell, sources_cell
-from .spec import (Actors, Choice, Col, Collection, Dates, Field, Issue, Lines, Named, Path, Places, Record, Related,
-                   Sources, View, lines, source_ids)
+from .spec import (
+    Actors,
+    Choice,
+    Col,
+    Collection,
+    Dates,
+    Field,
+    Issue,
+    Lines,
+    Named,
+    Path,
+    Places,
+    Record,
+    Related,
+    Sources,
+    View,
+    lines,
+    source_ids,
+)
 
 VOICES = ("official", "independent")
 ACTOR_KINDS = ("person", "organization", "group", "state")

@@ -15,7 +15,8 @@ resolution of a user's words into ids lives there, not here.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Callable, Iterable
+from collections.abc import Callable, Iterable
+from typing import TYPE_CHECKING, Any
 
 from . import dates
 from .display import flat
@@ -38,7 +39,7 @@ class Field:
     value to one CSV cell.
     """
 
-    __slots__ = ("name", "many", "shape", "ref", "date", "computed", "default", "check", "csv")
+    __slots__ = ("check", "computed", "csv", "date", "default", "many", "name", "ref", "shape")
 
     def __init__(self, name: str, *, many: bool = False, shape: tuple[Field, ...] | None = None,
                  ref: str | None = None, date: bool = False, computed: bool = False,
@@ -217,10 +218,7 @@ class Sources(Filter):
             return record["id"] in ids or record[self.voice] in voices  # type: ignore[index]
         if self.voice is not None and voices and record[self.voice] in voices:
             return True
-        for c in citations_of(record):
-            if c["source"] in ids or (self.voice is None and c["origin"] in voices):
-                return True
-        return False
+        return any(c["source"] in ids or (self.voice is None and c["origin"] in voices) for c in citations_of(record))
 
 
 class Actors(Filter):
@@ -284,7 +282,7 @@ class Col:
     left by ``ratio``.
     """
 
-    __slots__ = ("header", "cell", "justify", "no_wrap", "ratio", "keep")
+    __slots__ = ("cell", "header", "justify", "keep", "no_wrap", "ratio")
 
     def __init__(self, header: str, cell: Callable[[Record, View], Lines], *, justify: str = "left",
                  no_wrap: bool = False, ratio: int = 1, keep: Callable[[Record], list[str]] | None = None):
@@ -325,7 +323,7 @@ class Related:
     ``find(kb, record)`` returns the related records of collection ``key``.
     """
 
-    __slots__ = ("key", "find")
+    __slots__ = ("find", "key")
 
     def __init__(self, key: str, find: Callable[[Any, Record], list[Record]]):
         self.key = key

@@ -1,7 +1,6 @@
 """``qantar actors [NAME]``."""
 
 import pytest
-
 from conftest import assert_usage_error, invoke
 
 

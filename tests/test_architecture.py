@@ -6,7 +6,6 @@ import sys
 from pathlib import Path
 
 import pytest
-
 from conftest import MINI, ROOT
 
 PACKAGE = ROOT / "qantar_cli"

@@ -13,9 +13,9 @@ import pytest
 from conftest import MINI, ROOT
 
 from qantar_cli import load
+from qantar_cli.collections import KEYS as COLLECTIONS
 from qantar_cli.errors import DataError
 from qantar_cli.kb import cache, yamlread
-from qantar_cli.collections import KEYS as COLLECTIONS
 
 EXPECTED = load(MINI, use_cache=False).data
 

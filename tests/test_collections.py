@@ -8,6 +8,7 @@ import csv
 import io
 
 import pytest
+from test_fuzz import FakeView
 
 from qantar_cli import collections as kinds
 from qantar_cli.errors import QueryError
@@ -16,7 +17,6 @@ from qantar_cli.kb import rules
 from qantar_cli.kb.store import KnowledgeBase, build
 from qantar_cli.out.writers import write
 from qantar_cli.spec import Choice, Col, Collection, Dates, Field, Places, lines
-from test_fuzz import FakeView
 
 QUAKES = Collection(
     "quakes", "quake",
@@ -124,7 +124,8 @@ def test_the_six_collections_match_the_schema():
 
     from qantar_cli.kb.files import schema_path
 
-    schema = json.loads(open(schema_path(), encoding="utf-8").read())
+    with open(schema_path(), encoding="utf-8") as handle:
+        schema = json.load(handle)
     for c in kinds.ALL:
         properties = schema["definitions"][c.kind]["properties"]
         stored = [f.name for f in c.fields if not f.computed]

@@ -1,8 +1,8 @@
 """``qantar disputes`` and ``qantar show ID``."""
 
 import pytest
-
 from conftest import assert_usage_error, invoke
+
 from qantar_cli.collections import BY_KEY
 
 FIELDS = {key: c.names for key, c in BY_KEY.items()}

@@ -3,8 +3,8 @@
 import re
 
 import pytest
-
 from conftest import ROOT, invoke
+
 from qantar_cli.cli import cli
 
 README = (ROOT / "README.md").read_text(encoding="utf-8")

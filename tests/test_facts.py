@@ -1,8 +1,8 @@
 """Fact tests on the bundled knowledge base, as a reader of the five articles would write them."""
 
 import pytest
-
 from conftest import SEEDS, invoke
+
 from qantar_cli import load
 
 
@@ -161,8 +161,10 @@ def test_schema_agrees_with_jsonschema_on_both_drafts():
 
     from qantar_cli.kb.files import bundled_path, schema_path
 
-    schema = json.loads(open(schema_path(), encoding="utf-8").read())
-    data = yaml.safe_load(open(bundled_path(), encoding="utf-8"))
+    with open(schema_path(), encoding="utf-8") as handle:
+        schema = json.load(handle)
+    with open(bundled_path(), encoding="utf-8") as handle:
+        data = yaml.safe_load(handle)
     jsonschema.Draft7Validator.check_schema(schema)
     jsonschema.Draft202012Validator.check_schema(schema)
     assert not list(jsonschema.Draft7Validator(schema).iter_errors(data))

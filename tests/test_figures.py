@@ -1,7 +1,6 @@
 """``qantar figures``: the numbers, their origin and who gives them."""
 
 import pytest
-
 from conftest import assert_usage_error, invoke
 
 ALL = ["killed-official", "political-prisoners", "airport-sentences", "weapons-stolen"]  # category, then id

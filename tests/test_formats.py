@@ -5,8 +5,8 @@ import io
 import json
 
 import pytest
-
 from conftest import invoke
+
 from qantar_cli.collections import BY_KEY
 
 FIELDS = {key: c.names for key, c in BY_KEY.items()}

@@ -15,17 +15,16 @@ import random
 import re
 
 from click.testing import CliRunner
+from conftest import MINI
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from conftest import MINI
-from qantar_cli import load
+from qantar_cli import load, select
 from qantar_cli.cli import cli
-from qantar_cli.errors import DataError
-from qantar_cli import select
 from qantar_cli.collections import BY_KEY
-from qantar_cli.out.writers import write
+from qantar_cli.errors import DataError
 from qantar_cli.kb.store import KnowledgeBase, parse
+from qantar_cli.out.writers import write
 
 EXAMPLES = int(os.environ.get("QANTAR_FUZZ_EXAMPLES", "40"))
 FUZZ = settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=list(HealthCheck))

@@ -18,8 +18,8 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from qantar_cli import load
-from qantar_cli.kb import cache, store
 from qantar_cli.collections import KEYS as COLLECTIONS
+from qantar_cli.kb import cache, store
 
 EXAMPLES = int(os.environ.get("QANTAR_FUZZ_EXAMPLES", "40"))
 FUZZ = settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=list(HealthCheck))

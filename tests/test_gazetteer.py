@@ -8,8 +8,8 @@ say why.
 """
 
 import pytest
-
 from conftest import invoke
+
 from qantar_cli import load
 from qantar_cli.find import names
 from qantar_cli.kb.store import region_of

@@ -6,7 +6,6 @@ Regenerate after an intended change with ``QANTAR_UPDATE_GOLDEN=1 pytest tests/t
 import os
 
 import pytest
-
 from conftest import TESTS, invoke
 
 GOLDEN = TESTS / "golden"

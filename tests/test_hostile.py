@@ -11,7 +11,6 @@ import sys
 import time
 
 import pytest
-
 from conftest import MINI, invoke
 
 GOOD = MINI.read_text(encoding="utf-8")

@@ -14,7 +14,6 @@ import sys
 import time
 
 import pytest
-
 from conftest import MINI, invoke
 from test_hostile import qantar
 
@@ -176,7 +175,7 @@ def test_ctrl_c_at_any_moment_is_quiet(delay):
     proc = subprocess.Popen([SCRIPT, "timeline", "--json"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
     time.sleep(delay)
     proc.send_signal(signal.SIGINT)
-    out, err = proc.communicate(timeout=30)
+    _, err = proc.communicate(timeout=30)
     if b"Traceback" in err or b"Fatal Python error" in err:
         # Only the interpreter's own start-up, or the first line of launch.py,
         # may be interrupted this way: never the import of Click or the rest.

@@ -1,7 +1,6 @@
 """``qantar sources [ID]``."""
 
 import pytest
-
 from conftest import assert_usage_error, invoke
 
 ALL = ["iwpr-2023-year-on", "kazinform-2025-chronology", "trt-2023-coup-attempt"]

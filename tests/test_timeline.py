@@ -1,7 +1,6 @@
 """``qantar timeline``: every filter, what is in and what is out."""
 
 import pytest
-
 from conftest import MINI, assert_usage_error, invoke
 
 ALL = [

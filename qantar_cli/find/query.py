@@ -10,7 +10,8 @@ words into ids for the filters and runs them.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Iterable
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any
 
 from .. import collections as kinds
 from ..errors import QueryError

@@ -13,7 +13,8 @@ dates and ids stay whole.
 from __future__ import annotations
 
 import os
-from typing import IO, Any, Iterator
+from collections.abc import Iterator
+from typing import IO, Any
 
 from rich import box
 from rich.cells import cell_len, chop_cells
@@ -225,7 +226,8 @@ def _print_grid(console: Console, cols: tuple[Col, ...], rows: list[list[Lines]]
         head = _Block([(c.header, "bold")], w, c.justify, console, styles)
         table.add_column(head, no_wrap=True, width=w + (GAP - 1 if i < last else 0), overflow="ignore")
     for row in rows:
-        table.add_row(*(_Block(cell, w, c.justify, console, styles) for cell, w, c in zip(row, widths, cols, strict=True)))
+        cells = zip(row, widths, cols, strict=True)
+        table.add_row(*(_Block(cell, w, c.justify, console, styles) for cell, w, c in cells))
     console.print(table)
 
 

@@ -11,7 +11,8 @@ from __future__ import annotations
 import json
 import re
 import sys
-from typing import IO, Any, Callable
+from collections.abc import Callable
+from typing import IO, Any
 
 from ..spec import Collection, Record
 
