@@ -335,13 +335,15 @@ class QantarGroup(click.Group):
         return code
 
 
-@click.group(name="qantar", cls=QantarGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(name="qantar", cls=QantarGroup, invoke_without_command=True, no_args_is_help=False,
+             context_settings={"help_option_names": ["-h", "--help"]})
 @click.option("--data", metavar="PATH", envvar="QANTAR_DATA", show_envvar=True,
               help="Load this knowledge file instead of the bundled one.")
 @click.option("--no-color", is_flag=True, help="No colour in tables (NO_COLOR is honoured too).")
-@click.version_option(__version__, "--version", prog_name="qantar", message="%(prog)s %(version)s")
+@click.option("--version", "show_version", is_flag=True,
+              help="Print the version of qantar and of the knowledge base (its date and content hash), and exit.")
 @click.pass_context
-def cli(ctx: click.Context, data: str | None, no_color: bool) -> None:
+def cli(ctx: click.Context, data: str | None, no_color: bool, show_version: bool) -> None:
     """Cited facts about the January 2022 events in Kazakhstan (Qandy Qantar).
 
     Every answer comes from a curated knowledge base built from five news
@@ -349,6 +351,23 @@ def cli(ctx: click.Context, data: str | None, no_color: bool) -> None:
     Tables for people, --json for scripts.
     """
     ctx.obj = App(data, no_color)
+    if show_version:
+        click.echo(version_line(data))
+        ctx.exit(0)
+    if ctx.invoked_subcommand is None:
+        click.echo(ctx.get_help())
+        ctx.exit(0)
+
+
+def version_line(data: str | None) -> str:
+    """``qantar 0.2.0, knowledge base 2026-12-01 (1a2b3c4d5e6f)``, without parsing YAML."""
+    from .kb.store import chosen_path, knowledge_version
+
+    try:
+        released, digest = knowledge_version(chosen_path(data))
+    except DataError as exc:
+        return f"qantar {__version__}, knowledge base unreadable: {one_line(str(exc))}"
+    return f"qantar {__version__}, knowledge base {released or 'undated'} ({digest})"
 
 
 def list_command(name: str, collection: Collection, **settings: Any) -> Callable:

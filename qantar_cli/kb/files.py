@@ -34,3 +34,4 @@ def bundled_path() -> str:
 
 def schema_path() -> str:
     return os.path.join(_data_dir(), "qantar.schema.json")
+

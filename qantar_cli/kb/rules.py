@@ -33,6 +33,9 @@ def _indexed(root: dict, key: str) -> list[tuple[int, dict]]:
 def check(root: dict, collections: tuple[Collection, ...] = kinds.ALL) -> list[Issue]:
     """Every rule problem of a parsed knowledge file, as ``(path, message)`` pairs."""
     issues: list[Issue] = []
+    released = root.get("released")
+    if isinstance(released, str) and _DATE_FORM.fullmatch(released) and not dates.is_real(released):
+        issues.append((("released",), f"{released!r} is not a real date"))
     ids: dict[str, set[str]] = {c.key: set() for c in collections}
     singular = {c.key: c.kind for c in collections}
     first: dict[str, tuple] = {}

@@ -247,3 +247,19 @@ class KnowledgeBase:
                 node = self.places[node]["within"] if node in self.places else None
             found = self._ancestors[place_id] = frozenset(chain)
         return area in found
+
+
+def knowledge_version(path: str) -> tuple[str | None, str]:
+    """A knowledge file's version: its ``released:`` date and the start of its SHA-256.
+
+    Read without parsing YAML, so ``--version`` stays fast: the date is the
+    top-level ``released:`` line (the schema checks it is a real date), and
+    the hash is over the file's bytes, so ``sha256sum`` shows the same digits.
+    """
+    import hashlib
+    import re
+
+    data = read_bytes(path)
+    match = re.search(rb'^released:[ \t]*["\']?([0-9]{4}-[0-9]{2}-[0-9]{2})["\']?[ \t]*(?:#.*)?$', data, re.M)
+    released = match.group(1).decode("ascii") if match else None
+    return released, hashlib.sha256(data).hexdigest()[:12]

@@ -1,0 +1,37 @@
+"""What people hit first: bare qantar, --version, help."""
+
+import hashlib
+import re
+
+from conftest import MINI, ROOT, invoke
+
+
+def test_bare_qantar_prints_the_help_and_exits_0():
+    run = invoke(data=None)
+    assert run.stdout.startswith("Usage: qantar") and "Commands:" in run.stdout and "timeline" in run.stdout
+    assert run.stderr == ""
+
+
+def test_version_names_the_knowledge_base_by_date_and_hash():
+    out = invoke("--version", data=None).stdout.strip()
+    digest = hashlib.sha256((ROOT / "data" / "qantar.yaml").read_bytes()).hexdigest()[:12]
+    assert re.fullmatch(rf"qantar \d+\.\d+\.\d+, knowledge base \d{{4}}-\d{{2}}-\d{{2}} \({digest}\)", out), out
+
+
+def test_version_of_another_file_and_of_a_missing_one(tmp_path):
+    out = invoke("--version", data=MINI).stdout.strip()
+    assert out.endswith(f"knowledge base undated ({hashlib.sha256(MINI.read_bytes()).hexdigest()[:12]})")
+    missing = invoke("--version", data=tmp_path / "missing.yaml").stdout.strip()
+    assert "knowledge base unreadable" in missing and "no such file" in missing
+
+
+def test_version_wins_over_a_command():
+    run = invoke("--version", "timeline", data=MINI)
+    assert run.stdout.startswith("qantar ") and "Date" not in run.stdout
+
+
+def test_an_impossible_release_date_is_refused(tmp_path):
+    path = tmp_path / "kb.yaml"
+    path.write_text('released: "2026-02-30"\n' + MINI.read_text(encoding="utf-8"), encoding="utf-8")
+    run = invoke("validate", str(path), data=None, ok=False)
+    assert run.code == 1 and "released" in run.stdout and "not a real date" in run.stdout
