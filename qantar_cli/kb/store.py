@@ -8,11 +8,15 @@ from __future__ import annotations
 
 import json
 import os
-from typing import Any, Iterable
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any
 
 from .. import model
+from ..errors import DataError
 from . import cache
-from ..errors import DataError, Problem
+
+if TYPE_CHECKING:
+    from ..errors import Problem
 
 ENV_DATA = "QANTAR_DATA"
 _PACKAGE_DATA = "data"
@@ -121,6 +125,7 @@ def examine(data: bytes, name: str) -> Examined:
     Raises ``DataError`` when the file cannot be parsed at all; otherwise
     every problem is collected in the result.
     """
+    from ..errors import Problem
     from . import rules, yamlread
     from .schema import Validator, format_path
 
@@ -151,6 +156,8 @@ _NUMBER_FIELDS = ("value", "value_max", "lat", "lon")
 def _yaml11_numbers(lines: Any, name: str) -> list[Problem]:
     """Numbers YAML 1.1 reads in a way no one means: 0777 (octal 511), 1:30 (base 60, 90)."""
     import re
+
+    from ..errors import Problem
 
     surprising = re.compile(r"^[-+]?(0[0-7_]+|0b[01_]+|0x[0-9a-fA-F_]+|[0-9][0-9_]*(:[0-5]?[0-9])+(\.[0-9_]*)?)$")
     found = []

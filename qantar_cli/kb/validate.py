@@ -26,6 +26,12 @@ class Report:
     texts: str | None = None
 
     def summary(self) -> str:
+        """One line for stderr: how many problems, or what a valid file holds."""
+        from ..text import visible
+
+        return visible(self._summary())
+
+    def _summary(self) -> str:
         if self.problems:
             n = len(self.problems)
             return f"{self.path}: {n} problem{'s' if n != 1 else ''}"

@@ -1,0 +1,118 @@
+"""Hostile knowledge files, streams and names: refused in one sentence, quickly, with no traceback.
+
+Each test here failed before the loader was hardened (see the commit that
+added it): a flood of problems, huge integers, unbounded streams, deep place
+chains, ids ending in a newline, unreadable article texts, and control
+characters in file names, tags and keys.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import subprocess
+import sys
+import time
+
+import pytest
+from conftest import MINI, ROOT
+
+from qantar_cli.errors import DataError, Problem
+from qantar_cli.text import visible
+
+GOOD = MINI.read_text(encoding="utf-8")
+
+
+def qantar(*args, stdin=None, input=None, timeout=120):
+    """Run ``python -m qantar_cli ARGS`` from this checkout, as a real process."""
+    env = {k: v for k, v in os.environ.items() if k not in ("QANTAR_DATA", "FORCE_COLOR", "NO_COLOR")}
+    env["PYTHONPATH"] = os.pathsep.join([str(ROOT), env.get("PYTHONPATH", "")])
+    env["QANTAR_NO_CACHE"] = "1"
+    start = time.monotonic()
+    done = subprocess.run([sys.executable, "-m", "qantar_cli", *args], capture_output=stdin is None or input is not None,
+                          check=False, stdin=stdin, input=input, env=env, timeout=timeout)
+    done.elapsed = time.monotonic() - start
+    return done
+
+
+def refused(done, *fragments):
+    """Exit 1, nothing on stdout, one-line ``qantar: file...: message`` sentences on stderr, no traceback."""
+    err = done.stderr.decode("utf-8", "replace")
+    assert done.returncode == 1, (done.returncode, err[-2000:])
+    assert done.stdout == b""
+    assert "Traceback" not in err
+    for line in err.splitlines():
+        assert line.startswith("qantar: "), line
+    for fragment in fragments:
+        assert fragment in err, err[-2000:]
+    return err
+
+
+def write(tmp_path, text, name="kb.yaml"):
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+# -- 7. control characters never reach the terminal ------------------------------------
+
+
+def test_visible_escapes_every_control_and_nothing_else():
+    assert visible("a\x1b[31mb\nc\td\re\x00f\x7fg\x85h\x9bi") == r"a\x1b[31mb\nc\td\re\x00f\x7fg\x85h\x9bi"
+    assert visible("\u2028\u2029\u202a\u202e\u2066\u2069") == r"\u2028\u2029\u202a\u202e\u2066\u2069"
+    assert visible("Қанды Қаңтар — «Tokayev» é 🙂 \\x") == "Қанды Қаңтар — «Tokayev» é 🙂 \\x"
+    assert visible("\udcff") == r"\udcff"  # an undecodable byte in a file name
+
+
+def test_visible_is_a_cheap_leaf_module():
+    code = "import sys; before = set(sys.modules); import qantar_cli.text; print(sorted(set(sys.modules) - before))"
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False,
+                          env={"PYTHONPATH": str(ROOT)})
+    assert done.stdout.strip() == "['qantar_cli', 'qantar_cli.text']", done.stderr
+
+
+def test_problem_is_a_frozen_dataclass_printed_on_one_line():
+    problem = Problem("a\nb\x1b.yaml", 3, "unknown field '\x1b[2J'\u202e")
+    assert dataclasses.is_dataclass(problem)
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        problem.line = 4
+    assert str(problem) == r"a\nb\x1b.yaml:3: unknown field '\x1b[2J'\u202e"
+    assert str(Problem("kb.yaml", None, "is a directory")) == "kb.yaml: is a directory"
+    assert problem == Problem("a\nb\x1b.yaml", 3, "unknown field '\x1b[2J'\u202e") and len({problem, problem}) == 1
+    assert problem.message == "unknown field '\x1b[2J'\u202e"  # the data stays as it was; only printing escapes
+    error = DataError.single("kb.yaml", "no such file")
+    assert error.problems == [Problem("kb.yaml", None, "no such file")] and error.total == 1
+    assert str(error) == "kb.yaml: no such file"
+
+
+def assert_no_controls(err: str) -> None:
+    for char in "\x1b\r\x07\u202e\u2028\x9b":
+        assert char not in err, repr(err)
+    assert "Traceback" not in err
+
+
+def test_a_file_name_with_a_newline_and_an_escape(tmp_path):
+    path = write(tmp_path, "sources: nope\n", name="evil\n\x1b[31mred.yaml")
+    done = qantar("--data", str(path), "sources")
+    err = refused(done, r"evil\n\x1b[31mred.yaml:1: sources: must be a list")
+    assert_no_controls(err)
+    assert len(err.splitlines()) == err.count("qantar: ")  # one problem, one line
+    missing = qantar("--data", str(tmp_path / "gone\n\x1b]0;title\x07.yaml"), "sources")
+    assert_no_controls(refused(missing, r"gone\n\x1b]0;title\x07.yaml: no such file"))
+
+
+def test_a_hostile_tag_is_shown_escaped(tmp_path):
+    path = write(tmp_path, "sources: !<%1b[31m%e2%80%ae> x\n")  # PyYAML percent-decodes tags
+    err = refused(qantar("--data", str(path), "sources"), r"the tag \x1b[31m\u202e is not allowed")
+    assert_no_controls(err)
+
+
+def test_a_hostile_unknown_key_is_shown_escaped(tmp_path):
+    text = GOOD.replace("sources:\n", 'sources:\n', 1) + '"\\e[2J\\u2028\\u202e": 1\n'
+    err = refused(qantar("--data", str(write(tmp_path, text)), "sources"), r"\x1b[2J\u2028\u202e: unknown field")
+    assert_no_controls(err)
+    # and through `validate`, whose lines go to stdout
+    done = qantar("validate", str(write(tmp_path, text, name="evil\x1b.yaml")))
+    out = done.stdout.decode()
+    assert done.returncode == 1 and "\x1b" not in out and r"evil\x1b.yaml" in out
+    assert_no_controls(done.stderr.decode())
