@@ -9,15 +9,19 @@ characters in file names, tags and keys.
 from __future__ import annotations
 
 import dataclasses
+import json
 import os
 import subprocess
 import sys
+import threading
 import time
 
 import pytest
 from conftest import MINI, ROOT
 
 from qantar_cli.errors import DataError, Problem
+from qantar_cli.kb.files import MAX_BYTES
+from qantar_cli.kb.store import load
 from qantar_cli.text import visible
 
 GOOD = MINI.read_text(encoding="utf-8")
@@ -52,6 +56,70 @@ def write(tmp_path, text, name="kb.yaml"):
     path = tmp_path / name
     path.write_text(text, encoding="utf-8")
     return path
+
+
+# -- 3. streams and devices ---------------------------------------------------------
+
+TOO_LARGE = "the file is larger than 64 MiB; a knowledge file may be at most 64 MiB"
+
+
+def test_a_large_regular_file_is_refused_without_reading(tmp_path):
+    path = tmp_path / "huge.yaml"
+    with open(path, "wb") as handle:
+        handle.truncate(MAX_BYTES + 1)
+    done = qantar("--data", str(path), "sources")
+    assert refused(done, TOO_LARGE).strip() == f"qantar: {path}: {TOO_LARGE}"
+    assert done.elapsed < 10
+
+
+def test_a_stream_longer_than_the_limit_is_refused_not_cut(tmp_path):
+    # Valid YAML all the way: cut at the limit it would have loaded as "empty", silently wrong.
+    stream = b"# padding\n" * ((MAX_BYTES // 10) + 2)
+    done = qantar("--data", "/dev/stdin", "sources", input=stream)
+    assert refused(done, TOO_LARGE).strip() == f"qantar: /dev/stdin: {TOO_LARGE}"
+
+
+def test_a_stream_within_the_limit_loads():
+    done = qantar("--data", "/dev/stdin", "sources", "--json", input=MINI.read_bytes())
+    assert done.returncode == 0, done.stderr
+    assert "trt-2023-coup-attempt" in [s["id"] for s in json.loads(done.stdout)]
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no named pipes here")
+@pytest.mark.parametrize("size, ok", [(None, True), (MAX_BYTES + 1, False)])
+def test_named_pipe(tmp_path, size, ok):
+    fifo = tmp_path / "kb.fifo"
+    os.mkfifo(fifo)
+    content = MINI.read_bytes() if size is None else b"#" * size
+
+    def feed():
+        try:
+            with open(fifo, "wb") as writer:
+                writer.write(content)
+        except BrokenPipeError:
+            pass  # the reader stopped at the limit
+
+    writer = threading.Thread(target=feed, daemon=True)
+    writer.start()
+    done = qantar("--data", str(fifo), "sources", "--json", timeout=60)
+    writer.join(10)
+    if ok:
+        assert done.returncode == 0, done.stderr
+        assert len(json.loads(done.stdout)) == 3
+    else:
+        refused(done, TOO_LARGE)
+
+
+@pytest.mark.skipif(not os.path.exists("/dev/zero"), reason="no /dev/zero here")
+def test_a_device_is_refused_without_reading_it():
+    done = qantar("--data", "/dev/zero", "sources", timeout=30)
+    refused(done, "/dev/zero: is a character device, not a knowledge file")
+    assert done.elapsed < 10
+
+
+def test_a_name_with_a_nul_is_a_sentence():
+    with pytest.raises(DataError, match="NUL"):
+        load("kb\0.yaml", use_cache=False)
 
 
 # -- 7. control characters never reach the terminal ------------------------------------
@@ -116,3 +184,23 @@ def test_a_hostile_unknown_key_is_shown_escaped(tmp_path):
     out = done.stdout.decode()
     assert done.returncode == 1 and "\x1b" not in out and r"evil\x1b.yaml" in out
     assert_no_controls(done.stderr.decode())
+
+
+# -- the warm path pays for none of this --------------------------------------------
+
+
+def test_the_warm_json_path_imports_nothing_for_errors(tmp_path):
+    code = (
+        "import sys\n"
+        "from qantar_cli.cli import cli\n"
+        "try:\n    cli.main(['timeline', '--date', '2022-01-05', '--json'], prog_name='qantar')\n"
+        "except SystemExit:\n    pass\n"
+        "sys.stderr.write(' '.join(sorted(sys.modules)))\n"
+    )
+    env = {"PATH": "", "PYTHONPATH": str(ROOT), "QANTAR_CACHE_DIR": str(tmp_path / "cache"), "PYTHONIOENCODING": "utf-8"}
+    subprocess.run([sys.executable, "-c", code], capture_output=True, env=env, timeout=60, check=True)  # fills the cache
+    warm = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=60, check=True)
+    mods = set(warm.stderr.split())
+    assert "qantar_cli.kb.store" in mods  # it did load
+    assert not mods & {"yaml", "dataclasses", "qantar_cli.problem", "qantar_cli.text", "qantar_cli.kb.yamlread",
+                       "qantar_cli.kb.schema", "qantar_cli.kb.rules"}

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 from .. import model
 from ..errors import DataError
 from . import cache
+from .files import display_name, read_bytes
 
 if TYPE_CHECKING:
     from ..errors import Problem
@@ -56,38 +57,6 @@ def chosen_path(path: str | os.PathLike[str] | None = None) -> str:
     if path is not None:
         return os.fspath(path)
     return os.environ.get(ENV_DATA) or bundled_path()
-
-
-def display_name(path: str) -> str:
-    """How messages name a file: relative to the working directory when inside it."""
-    try:
-        relative = os.path.relpath(path)
-    except ValueError:  # another drive, on Windows
-        return path
-    return path if relative.startswith("..") else relative
-
-
-def read_bytes(path: str) -> bytes:
-    """Read a knowledge file, refusing what is not one in a sentence."""
-    from .yamlread import MAX_BYTES
-
-    shown = display_name(path)
-    try:
-        if os.path.isdir(path):
-            raise DataError.single(shown, "is a directory, not a knowledge file")
-        size = os.path.getsize(path)
-        if size > MAX_BYTES:
-            raise DataError.single(
-                shown, f"the file is {size / 2**20:.0f} MiB; a knowledge file may be at most {MAX_BYTES // 2**20} MiB"
-            )
-        with open(path, "rb") as handle:
-            return handle.read(MAX_BYTES + 1)
-    except FileNotFoundError:
-        raise DataError.single(shown, "no such file") from None
-    except PermissionError:
-        raise DataError.single(shown, "permission denied: the file cannot be read") from None
-    except OSError as exc:
-        raise DataError.single(shown, f"cannot read the file: {exc.strerror or exc}") from None
 
 
 def _schema() -> dict:

@@ -24,9 +24,9 @@ import math
 from typing import Any
 
 from ..errors import DataError
+from .files import MAX_BYTES  # noqa: F401  (re-exported: the limit used to live here)
 
 MAX_DEPTH = 64
-MAX_BYTES = 64 * 1024 * 1024
 
 _CORE_TAGS = {
     "tag:yaml.org,2002:str",
