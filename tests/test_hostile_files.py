@@ -20,6 +20,7 @@ import pytest
 from conftest import MINI, ROOT
 
 from qantar_cli.errors import DataError, Problem
+from qantar_cli.kb import rules
 from qantar_cli.kb.files import MAX_BYTES
 from qantar_cli.kb.store import load
 from qantar_cli.text import visible
@@ -120,6 +121,47 @@ def test_a_device_is_refused_without_reading_it():
 def test_a_name_with_a_nul_is_a_sentence():
     with pytest.raises(DataError, match="NUL"):
         load("kb\0.yaml", use_cache=False)
+
+
+# -- 4. place chains ---------------------------------------------------------------
+
+
+def chain(n: int, cycle: bool = False) -> dict:
+    """Places p0 within p1 within ... within p(n-1), within the country (or back within p0)."""
+    places = [{"id": "kz", "name": "KZ", "kind": "country", "within": None}]
+    for i in range(n):
+        parent = f"p{i + 1}" if i + 1 < n else ("p0" if cycle else "kz")
+        places.append({"id": f"p{i}", "name": f"P{i}", "kind": "site", "within": parent})
+    return {"places": places}
+
+
+def test_a_deep_place_chain_is_checked_in_linear_time():
+    start = time.monotonic()
+    assert rules.check(chain(20_000)) == []
+    assert time.monotonic() - start < 10  # before: 200 million steps, about a minute
+
+
+def test_a_long_cycle_is_reported_once_per_place_and_fast():
+    start = time.monotonic()
+    issues = rules.check(chain(20_000, cycle=True))
+    assert time.monotonic() - start < 10
+    assert len(issues) == 20_000
+    assert issues[0] == (("places", 1, "id"), "the place 'p0' lies within itself")
+
+
+def test_only_the_places_on_a_cycle_lie_within_themselves():
+    parents = {"tail": "a", "a": "b", "b": "c", "c": "a", "d": None, "e": "missing", "f": ["not", "an", "id"]}
+    assert rules.places_within_themselves(parents) == {"a", "b", "c"}
+    assert rules.places_within_themselves({"self": "self"}) == {"self"}
+
+
+# -- 5. a trailing newline is not the end of an id ----------------------------------
+
+
+def test_rules_regexes_read_dollar_as_ecma_does():
+    root = {"sources": [{"id": "kazinform-2025\n", "published": "2025-01", "stance": "official"}]}
+    expected = "a source id starts with the publisher's short name and the year, like kazinform-2025-chronology"
+    assert rules.check(root) == [(("sources", 0, "id"), expected)]
 
 
 # -- 7. control characters never reach the terminal ------------------------------------

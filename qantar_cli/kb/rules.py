@@ -17,7 +17,9 @@ from .quotes import ELLIPSIS
 
 Issue = tuple[tuple, str]
 
-_SOURCE_ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*?-([0-9]{4})(?:-|$)")
+# \Z, not $: Python's $ also matches before a final newline (see schema.ecma_regex).
+_SOURCE_ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*?-([0-9]{4})(?:-|\Z)")
+_DATE_FORM = re.compile(r"^[0-9]{4}(-[0-9]{2}(-[0-9]{2})?)?\Z")
 
 
 def _records(root: dict, kind: str) -> Iterator[tuple[int, dict]]:
@@ -58,7 +60,7 @@ def check(root: dict) -> list[Issue]:
             add((path, f"unknown {kind[:-1]} id {value!r}"))
 
     def date_field(path: tuple, value: Any) -> bool:
-        if isinstance(value, str) and re.match(r"^[0-9]{4}(-[0-9]{2}(-[0-9]{2})?)?$", value):
+        if isinstance(value, str) and _DATE_FORM.match(value):
             try:
                 dates.span(value)
             except ValueError as exc:
@@ -107,13 +109,10 @@ def check(root: dict) -> list[Issue]:
             parents[p["id"]] = within
         if within is None and p.get("kind") not in (None, "country"):
             add((path + ("within",), "only a country may stand outside every other place"))
+    cycles = places_within_themselves(parents)
     for pid, start in ids["places"].items():
-        node, hops = parents.get(pid), 0
-        while isinstance(node, str) and node in parents and hops <= len(parents):
-            if node == pid:
-                add((start, f"the place {pid!r} lies within itself"))
-                break
-            node, hops = parents[node], hops + 1
+        if pid in cycles:
+            add((start, f"the place {pid!r} lies within itself"))
 
     for i, a in _records(root, "actors"):
         path = ("actors", i)
@@ -164,6 +163,31 @@ def check(root: dict) -> list[Issue]:
                     citations(("disputes", i, "positions", j, "citations"), position.get("citations"))
 
     return issues
+
+
+def places_within_themselves(parents: dict[str, Any]) -> set[str]:
+    """The places on a cycle of ``within`` (``parents``: place id -> the id it lies within).
+
+    Each place is walked once: a walk stops at a place an earlier walk
+    finished, so the check is linear in the number of places however long
+    the chains are. Meeting a place of the current walk again closes a
+    cycle; the places from there on lie within themselves (the walk's tail
+    leading into the cycle does not).
+    """
+    finished: set[str] = set()
+    cycles: set[str] = set()
+    for pid in parents:
+        if pid in finished:
+            continue
+        walk: dict[str, int] = {}  # place -> its position on this walk
+        node: Any = pid
+        while isinstance(node, str) and node in parents and node not in finished and node not in walk:
+            walk[node] = len(walk)
+            node = parents[node]
+        if isinstance(node, str) and node in walk:
+            cycles.update(list(walk)[walk[node]:])
+        finished.update(walk)
+    return cycles
 
 
 def is_date(value: Any) -> bool:
