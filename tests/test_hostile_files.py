@@ -17,13 +17,15 @@ import threading
 import time
 
 import pytest
-from conftest import MINI, ROOT
+from conftest import MINI, ROOT, invoke
 
-from qantar_cli.errors import DataError, Problem
+from qantar_cli.errors import LIMIT, DataError, Problem, Problems
 from qantar_cli.kb import rules
 from qantar_cli.kb.files import MAX_BYTES
-from qantar_cli.kb.store import load
-from qantar_cli.text import visible
+from qantar_cli.kb.schema import Issues, Validator, describe, ecma_regex, format_path
+from qantar_cli.kb.store import _schema, load, parse
+from qantar_cli.kb.validate import validate_file
+from qantar_cli.text import shortened, visible
 
 GOOD = MINI.read_text(encoding="utf-8")
 
@@ -57,6 +59,126 @@ def write(tmp_path, text, name="kb.yaml"):
     path = tmp_path / name
     path.write_text(text, encoding="utf-8")
     return path
+
+
+# -- 1. a flood of problems: the first 100, then a count ----------------------------
+
+#: Each hostile event has 8 problems: a bad id, a bad date, a time that is a number,
+#: an unknown place, an unknown field, and three missing fields.
+PER_EVENT = 8
+
+
+def flood(n: int) -> str:
+    head = "sources: []\nplaces: []\nactors: []\nfigures: []\ndisputes: []\nevents:\n"
+    return head + "".join(f"  - id: Bad_{i}\n    date: 2022-13-45x\n    time: 99\n    places: [nowhere]\n    colour: red\n"
+                          for i in range(n))
+
+
+def test_many_problems_are_capped_and_counted_in_the_core(tmp_path):
+    n = 2000
+    with pytest.raises(DataError) as caught:
+        load(write(tmp_path, flood(n)), use_cache=False)
+    error = caught.value
+    assert len(error.problems) == LIMIT
+    assert error.total == PER_EVENT * n  # counted exactly, though not listed
+    lines = str(error).splitlines()
+    assert len(lines) == LIMIT + 1
+    assert lines[-1] == f"... and {PER_EVENT * n - LIMIT} more problems"
+    assert error.lines() == lines
+    listed = [p.line for p in error.problems]
+    assert listed == sorted(listed)  # in line order
+
+
+def test_parse_hands_the_total_to_data_error(tmp_path):
+    records, problems = parse(flood(50).encode(), "kb.yaml")
+    assert records is None and isinstance(problems, Problems)
+    assert len(problems) == LIMIT and problems.total == PER_EVENT * 50
+    assert DataError(problems).total == PER_EVENT * 50  # what load() raises
+
+
+def test_a_flood_of_problems_is_refused_fast_and_small(tmp_path):
+    """200,000 bad events: before, 47 s, 1.1 GB and 1.6 million lines on stderr."""
+    path = write(tmp_path, flood(200_000))
+    measure = (
+        "import resource, subprocess, sys\n"
+        "done = subprocess.run(sys.argv[1:], capture_output=True)\n"
+        "sys.stdout.write(str(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss))\n"
+        "sys.stderr.buffer.write(done.stderr)\n"
+        "sys.exit(done.returncode)\n"
+    )
+    env = {k: v for k, v in os.environ.items() if k != "QANTAR_DATA"}
+    env.update(PYTHONPATH=str(ROOT), QANTAR_NO_CACHE="1")
+    start = time.monotonic()
+    done = subprocess.run([sys.executable, "-c", measure, sys.executable, "-m", "qantar_cli", "--data", str(path),
+                           "timeline", "--json"], capture_output=True, env=env, timeout=300, check=False)
+    elapsed = time.monotonic() - start
+    peak_mib = int(done.stdout) / 1024  # ru_maxrss is in KiB on Linux
+    done.stdout = b""
+    err = refused(done, f"{path}:")
+    assert len(err.splitlines()) <= LIMIT + 1
+    assert elapsed < 60, elapsed  # about 12 s on a slow shared machine
+    assert peak_mib < 700, peak_mib  # about 350 MiB
+
+
+def test_validate_lists_at_most_100_and_counts_all(tmp_path):
+    path = write(tmp_path, flood(1000))
+    report = validate_file(str(path))
+    assert len(report.problems) == LIMIT and report.total == PER_EVENT * 1000
+    assert report.lines()[-1] == f"... and {PER_EVENT * 1000 - LIMIT} more problems"
+    run = invoke("validate", str(path), data=None, ok=False)
+    assert run.code == 1 and "Traceback" not in run.stderr
+    assert len(run.stdout.splitlines()) <= LIMIT + 1
+    assert f"{PER_EVENT * 1000} problems" in run.stderr
+
+
+def test_issues_stop_building_messages_when_full():
+    built = []
+
+    def message(n):
+        built.append(n)
+        return f"problem {n}"
+
+    issues = Issues(limit=3)
+    for n in range(10):
+        issues.add((n,), message, n)
+    assert [m for _, m in issues.kept] == ["problem 0", "problem 1", "problem 2"]
+    assert built == [0, 1, 2] and issues.more == 7 and issues.total == 10
+
+
+# -- 2. huge integers --------------------------------------------------------------
+
+
+@pytest.mark.parametrize("old, new, fragment", [
+    # hex is converted without Python's 4,300-digit limit; describe() then failed on it
+    ('title: "State of emergency"', "title: 0x" + "f" * 5000, "is too long"),
+    ("value: 238", "value: 1" + "0" * 5000, "is too long"),
+    ("value: 238", "value: 1" + "0" * 350, "is too large"),  # loaded, and beyond any float in JSON
+    ("value_max: 8", "value_max: 1" + "0" * 309, "is too large"),
+    ("value: 238", "value: 1" + ":59" * 1000, "is too long"),  # base 60: quadratic to convert
+])
+def test_huge_integers_are_refused_in_a_sentence(tmp_path, old, new, fragment):
+    path = write(tmp_path, GOOD.replace(old, new, 1))
+    err = refused(qantar("--data", str(path), "figures", "--json", timeout=30), fragment, "64-bit float")
+    assert all(len(line) < 300 for line in err.splitlines())
+
+
+def test_the_largest_float_still_loads(tmp_path):
+    path = write(tmp_path, GOOD.replace("value: 238", "value: 1" + "0" * 308, 1))
+    figures = json.loads(qantar("--data", str(path), "figures", "--json").stdout)
+    assert 10**308 in [f["value"] for f in figures]
+
+
+def test_describe_and_the_validator_survive_any_integer():
+    assert describe(10**5000) == "an integer of about 5,001 digits"
+    assert describe(-(2**100)) == f"the integer {-(2**100)}"
+    issues = list(Validator(_schema()).iter_issues({"sources": 10**5000}))
+    assert ((), "the field 'places' is missing") in issues
+    assert (("sources",), "must be a list, not an integer of about 5,001 digits") in issues
+
+
+@pytest.mark.parametrize("text", ["a: !!bool maybe\n", "a: !!timestamp nonsense\n", "a: !!int x\n", "a: !!float x\n"])
+def test_explicit_tags_on_the_wrong_text_are_a_sentence(tmp_path, text):
+    refused(qantar("--data", str(write(tmp_path, text)), "sources"), "cannot read" if "!!timestamp" not in text else "not a real date")
 
 
 # -- 3. streams and devices ---------------------------------------------------------
@@ -158,6 +280,25 @@ def test_only_the_places_on_a_cycle_lie_within_themselves():
 # -- 5. a trailing newline is not the end of an id ----------------------------------
 
 
+@pytest.mark.parametrize("old, new, where", [
+    ("id: 2022-01-02-pavlodar-protest", r'id: "2022-01-02-pavlodar-protest\n"', "events[2].id"),
+    ('date: "2022-01-02"\n    title: "A protest in Pavlodar"', r'date: "2022-01-02\n"' + '\n    title: "A protest in Pavlodar"',
+     "events[2].date"),
+])
+def test_a_trailing_newline_does_not_pass_a_pattern(tmp_path, old, new, where):
+    assert old in GOOD
+    path = write(tmp_path, GOOD.replace(old, new, 1))
+    refused(qantar("--data", str(path), "timeline", "--json"), where, "is not in the expected form", r"\n'")
+
+
+def test_patterns_read_dollar_as_ecma_does():
+    assert ecma_regex("^[a-z]+$").search("abc")
+    assert not ecma_regex("^[a-z]+$").search("abc\n")
+    assert ecma_regex(r"^a\$$").search("a$") and not ecma_regex(r"^a\$$").search("a$\n")
+    assert ecma_regex("^[$]+$").search("$$") and ecma_regex("^[]$]+$").search("]$")
+    assert ecma_regex("^[^]$]$").search("x") and not ecma_regex("^[^]$]$").search("$")
+
+
 def test_rules_regexes_read_dollar_as_ecma_does():
     root = {"sources": [{"id": "kazinform-2025\n", "published": "2025-01", "stance": "official"}]}
     expected = "a source id starts with the publisher's short name and the year, like kazinform-2025-chronology"
@@ -226,6 +367,14 @@ def test_a_hostile_unknown_key_is_shown_escaped(tmp_path):
     out = done.stdout.decode()
     assert done.returncode == 1 and "\x1b" not in out and r"evil\x1b.yaml" in out
     assert_no_controls(done.stderr.decode())
+
+
+def test_long_values_are_shortened_in_messages(tmp_path):
+    text = GOOD.replace('    name: "Aktau"\n', '    name: "Aktau"\n    ? ' + "k" * 100_000 + "\n    : 1\n", 1)
+    run = invoke("places", data=write(tmp_path, text), ok=False)
+    assert run.code == 1 and len(run.stderr) < 1000 and "(100,000 characters)" in run.stderr
+    assert format_path(("places", 3, "k" * 100_000)).endswith("(100,000 characters)")
+    assert shortened("abc") == "abc"
 
 
 # -- the warm path pays for none of this --------------------------------------------
