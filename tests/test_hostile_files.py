@@ -11,6 +11,7 @@ from __future__ import annotations
 import dataclasses
 import json
 import os
+import stat
 import subprocess
 import sys
 import threading
@@ -303,6 +304,51 @@ def test_rules_regexes_read_dollar_as_ecma_does():
     root = {"sources": [{"id": "kazinform-2025\n", "published": "2025-01", "stance": "official"}]}
     expected = "a source id starts with the publisher's short name and the year, like kazinform-2025-chronology"
     assert rules.check(root) == [(("sources", 0, "id"), expected)]
+
+
+# -- 6. unreadable article texts ----------------------------------------------------
+
+
+@pytest.fixture
+def unreadable_text(tmp_path):
+    texts = tmp_path / "texts"
+    texts.mkdir()
+    (texts / "fine.txt").write_text("some article\n", encoding="utf-8")
+    bad = texts / "locked.txt"
+    if os.geteuid() != 0:
+        bad.write_text("secret\n", encoding="utf-8")
+        bad.chmod(0)
+        reason = "Permission denied"
+    elif os.path.exists("/proc/self/mem"):
+        bad.symlink_to("/proc/self/mem")  # a regular file whose first byte cannot be read, even by root
+        reason = "Input/output error"
+    else:
+        pytest.skip("no way to make an unreadable file here")
+    yield texts, bad, reason
+    if not bad.is_symlink():
+        bad.chmod(stat.S_IRUSR | stat.S_IWUSR)
+
+
+def test_an_unreadable_article_is_a_data_problem_naming_it(unreadable_text):
+    texts, bad, reason = unreadable_text
+    report = validate_file(str(MINI), str(texts))
+    mine = [p for p in report.problems if p.file.endswith("locked.txt")]
+    assert mine == [Problem(str(bad), None, f"cannot read the article text: {reason}")]
+    run = invoke("validate", str(MINI), "--texts", str(texts), data=None, ok=False)
+    assert run.code == 1
+    assert f"{bad}: cannot read the article text: {reason}" in run.stdout
+    assert "cannot write the output" not in run.stderr and "Traceback" not in run.stderr
+
+
+def test_an_unreadable_texts_directory_is_a_data_problem(tmp_path, monkeypatch):
+    from qantar_cli.kb import quotes
+
+    def scandir(path):
+        raise PermissionError(13, "Permission denied", str(path))
+
+    monkeypatch.setattr(quotes.os, "scandir", scandir)
+    found, unreadable = quotes.index_texts(tmp_path)
+    assert found == {} and unreadable == [(str(tmp_path), "Permission denied")]
 
 
 # -- 7. control characters never reach the terminal ------------------------------------

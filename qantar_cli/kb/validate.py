@@ -3,7 +3,8 @@
 Without texts, a file is checked as every load checks it (schema and rules).
 With a directory of archived article texts, each source's text is found by
 its ``text_sha256``, whatever the file is called, and every quote must occur
-in it after folding (see ``quotes``).
+in it after folding (see ``quotes``). An article file that cannot be read is
+a problem of its own, named by that file.
 
 At most ``errors.LIMIT`` problems are listed; ``Report.total`` counts them
 all, and ``Report.lines()`` ends with ``... and N more problems``.
@@ -82,17 +83,26 @@ def validate_file(path: str | None = None, texts: str | None = None) -> Report:
 
 
 def check_quotes(result: Examined, texts: str, report: Report) -> list[Problem]:
-    """Every citation's quote must occur in its source's archived text."""
+    """Every citation's quote must occur in its source's archived text.
+
+    An article file (or the directory) that cannot be read is a problem
+    naming that file and the reason, not an error of the whole command.
+    """
     problems: list[Problem] = []
-    found = index_texts(texts)
+    found, unreadable = index_texts(texts)
+    for file_path, reason in unreadable:
+        problems.append(Problem(display_name(file_path), None, f"cannot read the article text: {reason}"))
     articles: dict[str, tuple[str, str]] = {}  # source id -> (file name, folded text)
     for i, source in enumerate(result.root["sources"]):
         path = found.get(source["text_sha256"])
         if path is None:
             problems.append(Problem(result.name, result.line_of(("sources", i, "text_sha256")),
                                     f"no file in {texts} has the SHA-256 of source {source['id']!r}"))
-        else:
+            continue
+        try:
             articles[source["id"]] = (os.path.basename(path), read_folded(path))
+        except OSError as exc:
+            problems.append(Problem(display_name(path), None, f"cannot read the article text: {exc.strerror or exc}"))
     for kind, i, where, cite in _citations(result.root):
         if cite["source"] not in articles:
             continue
