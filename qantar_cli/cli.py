@@ -24,11 +24,17 @@ from . import collections as kinds
 from .errors import DataError, QueryError
 from .out.writers import WRITERS
 from .spec import Choice, Collection
-from .text import one_line
 from .version import __version__
 
 FORMATS = tuple(WRITERS)
 _GLOBAL_OPTIONS = ("--data", "--no-color", "--version")
+
+
+def one_line(text: object) -> str:
+    """``text.one_line``, imported when a message is written: the answer's path never needs it."""
+    from .text import one_line as escape
+
+    return escape(text)
 
 
 def say(message: str) -> None:

@@ -118,7 +118,7 @@ def _cited_sources() -> Related:
 
 # -- rules ------------------------------------------------------------------------
 
-_SOURCE_ID = r"[a-z0-9]+(?:-[a-z0-9]+)*?-([0-9]{4})(?:-|$)"
+_SOURCE_ID = r"[a-z0-9]+(?:-[a-z0-9]+)*?-([0-9]{4})(?:-|\Z)"  # \Z: a trailing newline is not the end
 
 
 def _source_rules(records: Indexed) -> Iterator[Issue]:

@@ -2,44 +2,73 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from .problem import Problem as Problem  # noqa: PLC0414  (re-exported, imported lazily below)
+
+#: At most this many problems of a knowledge file are reported; the rest are counted.
+LIMIT = 100
+
+
+def __getattr__(name: str) -> Any:
+    # ``Problem`` is a dataclass; importing it only when a problem is reported
+    # keeps ``dataclasses`` off the path of a query that succeeds.
+    if name == "Problem":
+        from .problem import Problem
+
+        return Problem
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
 class QantarError(Exception):
     """Base class of every error qantar reports to a user."""
 
 
-class Problem:
-    """One thing wrong with a knowledge file, located as ``file:line``."""
+class Problems(list["Problem"]):
+    """Problems to report, at most ``LIMIT`` of them, and ``total``: how many were found."""
 
-    __slots__ = ("file", "line", "message")
+    def __init__(self, problems: Iterable[Problem] = (), total: int | None = None):
+        super().__init__(problems)
+        self.total = len(self) if total is None else max(total, len(self))
 
-    def __init__(self, file: str, line: int | None, message: str):
-        self.file = file
-        self.line = line
-        self.message = message
+    @property
+    def more(self) -> int:
+        """How many problems were found beyond those listed."""
+        return self.total - len(self)
 
-    def __repr__(self) -> str:
-        return f"Problem({self.file!r}, {self.line!r}, {self.message!r})"
-
-    def __eq__(self, other: object) -> bool:
-        return isinstance(other, Problem) and (self.file, self.line, self.message) == (other.file, other.line, other.message)
-
-    def __hash__(self) -> int:
-        return hash((self.file, self.line, self.message))
-
-    def __str__(self) -> str:
-        where = self.file if self.line is None else f"{self.file}:{self.line}"
-        return f"{where}: {self.message}"
+    def lines(self) -> list[str]:
+        """Each problem as ``file:line: message``, then ``... and N more problems``."""
+        shown = [str(p) for p in self]
+        if self.more:
+            shown.append(f"... and {self.more} more problem{'s' if self.more != 1 else ''}")
+        return shown
 
 
 class DataError(QantarError):
-    """A knowledge file that cannot be read or is not valid (exit code 1)."""
+    """A knowledge file that cannot be read or is not valid (exit code 1).
 
-    def __init__(self, problems: list[Problem]):
-        self.problems = list(problems)
-        super().__init__("\n".join(str(p) for p in self.problems))
+    ``problems`` lists at most ``LIMIT`` problems; ``total`` counts them all
+    (taken from ``problems.total`` when given a ``Problems`` list). ``str()``
+    and ``lines()`` end with ``... and N more problems`` when some are not listed.
+    """
+
+    def __init__(self, problems: Iterable[Problem], total: int | None = None):
+        given = list(problems)
+        if total is None:
+            total = getattr(problems, "total", None)
+        self.problems = Problems(given[:LIMIT], len(given) if total is None else max(total, len(given)))
+        self.total = self.problems.total
+        super().__init__("\n".join(self.lines()))
+
+    def lines(self) -> list[str]:
+        return self.problems.lines()
 
     @classmethod
-    def single(cls, file: str, message: str, line: int | None = None) -> "DataError":
+    def single(cls, file: str, message: str, line: int | None = None) -> DataError:
+        from .problem import Problem
+
         return cls([Problem(file, line, message)])
 
 

@@ -156,6 +156,8 @@ WRONG_SHAPES = {
     "deep nesting in a record": ('{"events": [' + "[" * 100_000 + "]" * 100_000 + "]}").encode(),
     "not utf-8": b'{"events": "\xff"}',
     "not json": b"{",
+    "NaN in a record": json.dumps({n: [{"id": "x", "value": float("nan")}] for n in COLLECTIONS}).encode(),
+    "Infinity in a record": json.dumps({n: [{"id": "x", "value": float("inf")}] for n in COLLECTIONS}).encode(),
 }
 
 

@@ -37,7 +37,7 @@ def test_a_hostile_file_name_stays_one_visible_line(tmp_path):
     done = qantar("--data", str(path), "timeline", env={"QANTAR_NO_CACHE": "1"})
     assert done.returncode == 1
     [line] = stderr_lines(done)
-    assert "evil\\x1b[31m\\x0aname\\u202e.yaml" in line and "not valid YAML" in line
+    assert "evil\\x1b[31m\\nname\\u202e.yaml" in line and "not valid YAML" in line
 
 
 def test_a_hostile_value_in_a_usage_error_is_escaped():

@@ -55,7 +55,7 @@ import os
 import stat  # already loaded by os: no import cost
 from typing import Any
 
-from .yamlread import MAX_BYTES
+from .files import MAX_BYTES
 
 try:  # BLAKE2 from its own C module: hashlib would first load OpenSSL (~2 ms at start-up)
     from _blake2 import blake2b as _blake2b
@@ -127,13 +127,18 @@ def code_stamp(root: str = _PACKAGE) -> str:
     return "\n".join(sorted(lines))
 
 
+def _not_json(constant: str) -> Any:
+    raise ValueError(f"{constant} is not JSON")
+
+
 def get(cache_key: str) -> dict[str, list[dict]] | None:
     """The records stored under ``cache_key``, or None unless a verified entry has them."""
     payload = get_bytes(cache_key, "json")
     if payload is None:
         return None
     try:
-        records = json.loads(payload.decode("utf-8"))
+        # NaN and Infinity are not JSON, and a knowledge file cannot hold them: an entry that does is forged.
+        records = json.loads(payload.decode("utf-8"), parse_constant=_not_json)
     except (ValueError, RecursionError, MemoryError):  # UnicodeDecodeError is a ValueError
         return None
     from ..collections import KEYS as COLLECTIONS

@@ -1,8 +1,21 @@
-"""Where the bundled knowledge file and its schema are."""
+"""Knowledge files on disk: where the bundled one is, reading one, naming one.
+
+The bundled knowledge file and its schema are found inside the package (a
+wheel) or beside it (a checkout). A knowledge file may be a regular file or
+a stream (``--data /dev/stdin``, a named pipe); either way at most
+``MAX_BYTES`` are read and anything longer is refused, never cut short. A
+device (``/dev/zero``, a terminal), a directory or a socket is refused
+before reading.
+"""
+
 
 from __future__ import annotations
 
 import os
+import stat
+from typing import BinaryIO
+
+from ..errors import DataError
 
 _PACKAGE_DATA = "data"
 
@@ -35,3 +48,76 @@ def bundled_path() -> str:
 def schema_path() -> str:
     return os.path.join(_data_dir(), "qantar.schema.json")
 
+MAX_BYTES = 64 * 1024 * 1024
+_CHUNK = 1 << 20
+_TOO_LARGE = f"the file is larger than {MAX_BYTES // 2**20} MiB; a knowledge file may be at most {MAX_BYTES // 2**20} MiB"
+
+
+def display_name(path: str) -> str:
+    """How messages name a file: relative to the working directory when inside it."""
+    try:
+        relative = os.path.relpath(path)
+    except ValueError:  # another drive, on Windows
+        return path
+    return path if relative.startswith("..") else relative
+
+
+def read_bytes(path: str) -> bytes:
+    """Read a knowledge file, refusing in a sentence what is not one."""
+    shown = display_name(path) or "''"
+    try:
+        info = os.stat(path)
+        _refuse_unless_readable_kind(info.st_mode, shown)  # a device is never opened
+        if stat.S_ISREG(info.st_mode) and info.st_size > MAX_BYTES:
+            raise DataError.single(shown, _TOO_LARGE)  # refused without reading
+        with open(path, "rb", buffering=0) as handle:
+            # What was opened is what is read: check it again, in case the path changed.
+            _refuse_unless_readable_kind(os.fstat(handle.fileno()).st_mode, shown)
+            return _read_at_most(handle, shown)
+    except DataError:
+        raise
+    except FileNotFoundError:
+        raise DataError.single(shown, "no such file") from None
+    except PermissionError:
+        raise DataError.single(shown, "permission denied: the file cannot be read") from None
+    except IsADirectoryError:
+        raise DataError.single(shown, "is a directory, not a knowledge file") from None
+    except OSError as exc:
+        raise DataError.single(shown, f"cannot read the file: {exc.strerror or exc}") from None
+    except ValueError:  # a NUL character in the name: no file can have it
+        raise DataError.single(shown, "no such file (the name contains a NUL character)") from None
+
+
+def _refuse_unless_readable_kind(mode: int, shown: str) -> None:
+    if stat.S_ISDIR(mode):
+        raise DataError.single(shown, "is a directory, not a knowledge file")
+    if not (stat.S_ISREG(mode) or stat.S_ISFIFO(mode)):
+        raise DataError.single(shown, f"is {_kind(mode)}, not a knowledge file: give a regular file or a pipe")
+
+
+def _kind(mode: int) -> str:
+    if stat.S_ISCHR(mode):
+        return "a character device"
+    if stat.S_ISBLK(mode):
+        return "a block device"
+    if stat.S_ISSOCK(mode):
+        return "a socket"
+    return "not a regular file"
+
+
+def _read_at_most(handle: BinaryIO, shown: str) -> bytes:
+    """All of ``handle``, or a refusal once it passes ``MAX_BYTES``.
+
+    Reads in chunks until end of file, so a pipe, whose size is unknown,
+    and a regular file that grows while it is read are treated alike.
+    """
+    chunks: list[bytes] = []
+    size = 0
+    while True:
+        chunk = handle.read(min(_CHUNK, MAX_BYTES + 1 - size))
+        if not chunk:
+            return b"".join(chunks)
+        chunks.append(chunk)
+        size += len(chunk)
+        if size > MAX_BYTES:
+            raise DataError.single(shown, _TOO_LARGE)

@@ -48,13 +48,26 @@ def sha256_file(path: str | os.PathLike[str]) -> str:
     return digest.hexdigest()
 
 
-def index_texts(directory: str | os.PathLike[str]) -> dict[str, str]:
-    """Map the SHA-256 of every regular file in ``directory`` to its path."""
+def index_texts(directory: str | os.PathLike[str]) -> tuple[dict[str, str], list[tuple[str, str]]]:
+    """Map the SHA-256 of every regular file in ``directory`` to its path.
+
+    Also returns the files (or the directory itself) that could not be read,
+    each with the operating system's reason, so that the caller can report
+    them by name instead of failing as a whole.
+    """
     found: dict[str, str] = {}
-    for entry in sorted(os.scandir(directory), key=lambda e: e.name):
-        if entry.is_file():
-            found[sha256_file(entry.path)] = entry.path
-    return found
+    unreadable: list[tuple[str, str]] = []
+    try:
+        entries = sorted(os.scandir(directory), key=lambda e: e.name)
+    except OSError as exc:
+        return found, [(os.fspath(directory), exc.strerror or str(exc))]
+    for entry in entries:
+        try:
+            if entry.is_file():
+                found[sha256_file(entry.path)] = entry.path
+        except OSError as exc:
+            unreadable.append((entry.path, exc.strerror or str(exc)))
+    return found, unreadable
 
 
 def read_folded(path: str) -> str:

@@ -8,13 +8,17 @@ from __future__ import annotations
 
 import json
 import os
-from typing import Any, Iterable
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any
 
 from .. import collections as kinds
+from ..errors import DataError
 from ..spec import Collection, normalise
 from . import cache
-from .files import bundled_path, schema_path
-from ..errors import DataError, Problem
+from .files import bundled_path, display_name, read_bytes, schema_path
+
+if TYPE_CHECKING:
+    from ..errors import Problem
 
 ENV_DATA = "QANTAR_DATA"
 
@@ -26,38 +30,6 @@ def chosen_path(path: str | os.PathLike[str] | None = None) -> str:
     return os.environ.get(ENV_DATA) or bundled_path()
 
 
-def display_name(path: str) -> str:
-    """How messages name a file: relative to the working directory when inside it."""
-    try:
-        relative = os.path.relpath(path)
-    except ValueError:  # another drive, on Windows
-        return path
-    return path if relative.startswith("..") else relative
-
-
-def read_bytes(path: str) -> bytes:
-    """Read a knowledge file, refusing what is not one in a sentence."""
-    from .yamlread import MAX_BYTES
-
-    shown = display_name(path)
-    try:
-        if os.path.isdir(path):
-            raise DataError.single(shown, "is a directory, not a knowledge file")
-        size = os.path.getsize(path)
-        if size > MAX_BYTES:
-            raise DataError.single(
-                shown, f"the file is {size / 2**20:.0f} MiB; a knowledge file may be at most {MAX_BYTES // 2**20} MiB"
-            )
-        with open(path, "rb") as handle:
-            return handle.read(MAX_BYTES + 1)
-    except FileNotFoundError:
-        raise DataError.single(shown, "no such file") from None
-    except PermissionError:
-        raise DataError.single(shown, "permission denied: the file cannot be read") from None
-    except OSError as exc:
-        raise DataError.single(shown, f"cannot read the file: {exc.strerror or exc}") from None
-
-
 def _schema() -> dict:
     with open(schema_path(), encoding="utf-8") as handle:
         return json.load(handle)
@@ -67,7 +39,9 @@ def parse(data: bytes, name: str) -> tuple[dict[str, list[dict]] | None, list[Pr
     """Parse and check a knowledge file's bytes.
 
     Returns the collections in contract form (``None`` if there are any
-    problems) and the list of every problem found.
+    problems) and the problems found: an ``errors.Problems`` list of at
+    most ``errors.LIMIT`` of them, whose ``total`` counts them all (and
+    which ``DataError`` reads).
     """
     result = examine(data, name)
     return result.records, result.problems
@@ -91,48 +65,70 @@ def examine(data: bytes, name: str) -> Examined:
     """Parse a knowledge file and check it against the schema and the rules.
 
     Raises ``DataError`` when the file cannot be parsed at all; otherwise
-    every problem is collected in the result.
+    the problems are collected in the result: the first ``errors.LIMIT``
+    found, in line order, and the count of all of them (``problems.total``).
+    Past the limit, checks only count, so a file with a million mistakes
+    costs no more than reading it.
     """
+    import gc
+
+    from ..errors import Problem, Problems
+    from ..text import shortened
     from . import rules, yamlread
-    from .schema import Validator, format_path
+    from .schema import Issues, Validator, format_path
 
     text = yamlread.decode(data, name)
-    root, lines = yamlread.read(text, name)
-    if not isinstance(root, dict):
-        what = "a list" if isinstance(root, list) else "a single value"
-        raise DataError.single(name, f"the file must be a mapping of collections ({', '.join(kinds.KEYS)}), not {what}", 1)
-
-    found: list[tuple[tuple, str]] = list(Validator(_schema()).iter_issues(root))
-    found.extend(rules.check(root))
+    collecting = gc.isenabled()
+    gc.disable()  # a large file makes millions of objects and no cycles: collecting would only cost time
+    try:
+        root, lines = yamlread.read(text, name)
+        if not isinstance(root, dict):
+            what = "a list" if isinstance(root, list) else "a single value"
+            raise DataError.single(name, f"the file must be a mapping of collections ({', '.join(kinds.KEYS)}), "
+                                         f"not {what}", 1)
+        issues = Issues()
+        Validator(_schema()).check_into(root, issues)
+        _yaml11_numbers(lines, issues)
+        for at, message in rules.check(root):
+            issues.add(at, message)
+    finally:
+        if collecting:
+            gc.enable()
 
     problems = []
-    for path, message in found:
-        raw = _raw_scalar(lines, root, path)
+    for where, message in issues.kept:
+        if isinstance(where, int):  # found by line, not by path
+            problems.append(Problem(name, where, message))
+            continue
+        raw = _raw_scalar(lines, root, where)
         if raw is not None and "must be" in message:
-            message += f" (YAML read the unquoted {raw} that way: put it in quotes)"
-        where = format_path(path)
-        problems.append(Problem(name, lines.of(root, path), f"{where}: {message}" if where else message))
-    problems.extend(_yaml11_numbers(lines, name))
+            message += f" (YAML read the unquoted {shortened(raw)} that way: put it in quotes)"
+        path = format_path(where)
+        problems.append(Problem(name, lines.of(root, where), f"{path}: {message}" if path else message))
     problems.sort(key=lambda p: (p.line or 0))
-    return Examined(name, root, lines, problems)
+    return Examined(name, root, lines, Problems(problems, issues.total))
 
 
 _NUMBER_FIELDS = ("value", "value_max", "lat", "lon")
+_SURPRISING = r"^[-+]?(0[0-7_]+|0b[01_]+|0x[0-9a-fA-F_]+|[0-9][0-9_]*(:[0-5]?[0-9])+(\.[0-9_]*)?)\Z"
 
 
-def _yaml11_numbers(lines: Any, name: str) -> list[Problem]:
-    """Numbers YAML 1.1 reads in a way no one means: 0777 (octal 511), 1:30 (base 60, 90)."""
+def _yaml11_numbers(lines: Any, issues: Any) -> None:
+    """Numbers YAML 1.1 reads in a way no one means: 0777 (octal 511), 1:30 (base 60, 90).
+
+    Reported into ``issues`` by line (an ``int`` where a path would be).
+    """
     import re
 
-    surprising = re.compile(r"^[-+]?(0[0-7_]+|0b[01_]+|0x[0-9a-fA-F_]+|[0-9][0-9_]*(:[0-5]?[0-9])+(\.[0-9_]*)?)$")
-    found = []
-    for line, keys, raw in lines.entries():
-        for key, text in raw.items():
-            if key in _NUMBER_FIELDS and surprising.match(text):
-                found.append(Problem(name, keys.get(key, line),
-                                     f"{key}: YAML 1.1 reads the unquoted {text} as a different number "
-                                     f"(octal, binary, hexadecimal or base 60): write the number in plain decimal"))
-    return found
+    from ..text import shortened
+
+    surprising = re.compile(_SURPRISING)
+    for line, key, text in lines.scalars():
+        if key in _NUMBER_FIELDS and surprising.match(text):
+            issues.add(line,
+                       "{}: YAML 1.1 reads the unquoted {} as a different number "
+                       "(octal, binary, hexadecimal or base 60): write the number in plain decimal",
+                       key, shortened(text))
 
 
 def _raw_scalar(lines: Any, root: Any, path: tuple) -> str | None:

@@ -20,13 +20,21 @@ report ``file:line: message``.
 
 from __future__ import annotations
 
+import gc
 import math
+from collections.abc import Iterator
 from typing import Any
 
 from ..errors import DataError
+from ..text import shortened
+from .files import MAX_BYTES  # noqa: F401  (re-exported: the limit used to live here)
 
 MAX_DEPTH = 64
-MAX_BYTES = 64 * 1024 * 1024
+#: The longest text read as a number. The largest finite double has 309 digits;
+#: anything longer is refused before it is converted (a base-60 number grows
+#: quadratically, and Python refuses to convert more than 4,300 digits).
+MAX_NUMBER_TEXT = 400
+_FLOAT_MAX = 1.7976931348623157e308
 
 _CORE_TAGS = {
     "tag:yaml.org,2002:str",
@@ -44,6 +52,9 @@ _STR = "tag:yaml.org,2002:str"
 # keeps loading fast.  A scalar can only resolve to a non-string if it starts
 # with one of these characters (see yaml.resolver's implicit resolvers).
 _MAYBE_TYPED = frozenset("+-.0123456789:<=~nNyYtTfFoO")
+# Plain scalars that did need the resolver are remembered (short ones, up to
+# this many): a file repeats its numbers, booleans and nulls.
+_REMEMBER = 4096
 
 
 class Lines:
@@ -51,41 +62,66 @@ class Lines:
 
     ``of(root, path)`` answers the line of the value at ``path`` (a sequence
     of keys and indexes), falling back to the nearest enclosing mapping.
+    Key lines are kept as offsets from the mapping's first line, in key order
+    (the order of the mapping itself), which costs a few bytes per mapping.
     """
 
     def __init__(self) -> None:
-        self._maps: dict[int, tuple[int, dict[Any, int], dict[Any, str]]] = {}
+        self._maps: dict[int, tuple[int, tuple[int, ...] | None, dict[Any, str] | None]] = {}
         self._keep: list[Any] = []  # keeps ids stable while the map lives
+        self._index: dict[int, dict[Any, int]] = {}  # key positions of large mappings, built on demand
 
-    def add(self, mapping: dict, line: int, keys: dict[Any, int], raw: dict[Any, str]) -> None:
-        self._maps[id(mapping)] = (line, keys, raw)
+    def add(self, mapping: dict[Any, Any], line: int, offsets: list[int], raw: dict[Any, str] | None) -> None:
+        # Keys on consecutive lines, the usual block style, need no offsets at all.
+        consecutive = all(offset == index for index, offset in enumerate(offsets))
+        self._maps[id(mapping)] = (line, None if consecutive else tuple(offsets), raw)
         self._keep.append(mapping)
 
-    def of(self, root: Any, path: tuple) -> int | None:
+    def _offset(self, offsets: tuple[int, ...] | None, index: int) -> int:
+        return index if offsets is None else offsets[index]
+
+    def _key_line(self, mapping: dict[Any, Any], key: Any) -> int | None:
+        entry = self._maps.get(id(mapping))
+        if entry is None:
+            return None
+        line, offsets, _ = entry
+        if len(mapping) > 16:
+            positions = self._index.get(id(mapping))
+            if positions is None:
+                positions = self._index[id(mapping)] = {each: i for i, each in enumerate(mapping)}
+            index = positions.get(key)
+        else:
+            index = next((i for i, each in enumerate(mapping) if each == key), None)
+        return line if index is None else line + self._offset(offsets, index)
+
+    def of(self, root: Any, path: tuple[Any, ...]) -> int | None:
         line = None
         node = root
         for step in path:
-            entry = self._maps.get(id(node)) if isinstance(node, dict) else None
-            if entry is not None:
-                line = entry[1].get(step, entry[0])
+            if isinstance(node, dict):
+                line = self._key_line(node, step) or line
             try:
                 node = node[step]
             except (KeyError, IndexError, TypeError):
                 break
         else:
-            entry = self._maps.get(id(node)) if isinstance(node, dict) else None
-            if entry is not None and line is None:
-                line = entry[0]
+            if line is None and isinstance(node, dict) and id(node) in self._maps:
+                line = self._maps[id(node)][0]
         return line
 
-    def entries(self):
-        """(line, key lines, raw scalars) of every mapping."""
-        return self._maps.values()
+    def scalars(self) -> Iterator[tuple[int, Any, str]]:
+        """(line, key, source text) of every unquoted scalar value that YAML did not read as text."""
+        for mapping in self._keep:
+            line, offsets, raw = self._maps[id(mapping)]
+            if raw:
+                for index, key in enumerate(mapping):
+                    if key in raw:
+                        yield line + self._offset(offsets, index), key, raw[key]
 
     def raw(self, mapping: Any, key: Any) -> str | None:
         """The source text of an unquoted scalar that YAML did not read as a string."""
         entry = self._maps.get(id(mapping)) if isinstance(mapping, dict) else None
-        return entry[2].get(key) if entry else None
+        return entry[2].get(key) if entry and entry[2] else None
 
 
 def decode(data: bytes, name: str) -> str:
@@ -95,15 +131,19 @@ def decode(data: bytes, name: str) -> str:
     except UnicodeDecodeError as exc:
         line = data.count(b"\n", 0, exc.start) + 1
         raise DataError.single(name, "the file is not UTF-8 text (undecodable byte)", line) from None
-    return text[1:] if text.startswith("\ufeff") else text
+    return text.removeprefix("\ufeff")
 
 
-def _constructors():
+def _constructors() -> tuple[Any, Any]:
     # Imported here so that a cached load never pays for PyYAML.
     import yaml
 
     loader_cls = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
     return yaml, loader_cls
+
+
+def _key_text(key: Any) -> str:
+    return shortened(repr(key), 60) if isinstance(key, str) else str(key)
 
 
 def read(text: str, name: str) -> tuple[Any, Lines]:
@@ -114,31 +154,43 @@ def read(text: str, name: str) -> tuple[Any, Lines]:
     from yaml.nodes import ScalarNode
     from yaml.resolver import Resolver
 
-    resolver = Resolver()
+    resolver: Any = Resolver()  # PyYAML has no type hints
     constructor = SafeConstructor()
     lines = Lines()
+    remembered: dict[str, tuple[Any, bool]] = {}
 
     def fail(message: str, mark: Any = None) -> DataError:
         line = mark.line + 1 if mark is not None else None
         return DataError.single(name, message, line)
 
     def scalar(event: Any) -> tuple[Any, bool]:
-        """The value of a scalar event, and whether it was read as text."""
+        """The value of a scalar event that may not be text, and whether it was read as text."""
         value = event.value
         tag = event.tag
         if tag is not None and tag != "!":
             if tag not in _CORE_TAGS:
-                raise fail(f"the tag {tag} is not allowed in a knowledge file", event.start_mark)
+                raise fail(f"the tag {shortened(tag, 60)} is not allowed in a knowledge file", event.start_mark)
         elif not event.implicit[0]:
             return value, True  # quoted, or tagged with the non-specific "!"
         elif not value:
             return None, False  # `key:` with nothing after it is null
-        elif value[0] not in _MAYBE_TYPED:
-            return value, True
+        elif value in remembered:
+            return remembered[value]
         else:
             tag = resolver.resolve(ScalarNode, value, (True, False))
+            found = _typed(tag, value, event)
+            if len(value) <= 40 and len(remembered) < _REMEMBER:
+                remembered[value] = found
+            return found
+        return _typed(tag, value, event)
+
+    def _typed(tag: str, value: str, event: Any) -> tuple[Any, bool]:
         if tag == _STR:
             return value, True
+        kind = tag.rsplit(":", 1)[-1]
+        if kind in ("int", "float") and len(value) > MAX_NUMBER_TEXT:
+            raise fail(f"the number {shortened(value)} is too long: a knowledge file's numbers must fit "
+                       f"in a 64-bit float (at most about 1.8e308)", event.start_mark)
         node = ScalarNode(tag, value, event.start_mark, event.end_mark)
         try:
             if tag == "tag:yaml.org,2002:null":
@@ -146,83 +198,114 @@ def read(text: str, name: str) -> tuple[Any, Lines]:
             if tag == "tag:yaml.org,2002:bool":
                 return constructor.construct_yaml_bool(node), False
             if tag == "tag:yaml.org,2002:int":
-                return constructor.construct_yaml_int(node), False
-            if tag == "tag:yaml.org,2002:float":
-                number = constructor.construct_yaml_float(node)
-                if not math.isfinite(number):
-                    raise fail(f"{value!r} is not a finite number", event.start_mark)
+                number = constructor.construct_yaml_int(node)
+                if abs(number) > _FLOAT_MAX:
+                    raise fail(f"the number {shortened(value)} is too large: a knowledge file's numbers must fit "
+                               f"in a 64-bit float (at most about 1.8e308)", event.start_mark)
                 return number, False
+            if tag == "tag:yaml.org,2002:float":
+                real = constructor.construct_yaml_float(node)
+                if not math.isfinite(real):
+                    raise fail(f"{shortened(value)!r} is not a finite number", event.start_mark)
+                return real, False
             if tag == "tag:yaml.org,2002:timestamp":
                 # Dates come out as ISO text, the form the schema checks.
                 return constructor.construct_yaml_timestamp(node).isoformat(), True
         except DataError:
             raise
-        except (ValueError, OverflowError, TypeError, yaml.YAMLError):
+        except (ValueError, OverflowError, TypeError, LookupError, AttributeError, yaml.YAMLError):
+            # PyYAML's constructors fail in many ways on explicitly tagged text
+            # (`!!bool maybe` is a KeyError, `!!timestamp x` an AttributeError).
             if tag == "tag:yaml.org,2002:timestamp":
-                raise fail(f"{value} is not a real date", event.start_mark) from None
-            raise fail(f"cannot read {value!r} as {tag.rsplit(':', 1)[-1]}", event.start_mark) from None
-        raise fail(f"a {tag.rsplit(':', 1)[-1]} cannot be a single value", event.start_mark)
+                raise fail(f"{shortened(value)} is not a real date", event.start_mark) from None
+            raise fail(f"cannot read {shortened(value)!r} as {kind}", event.start_mark) from None
+        raise fail(f"a {kind} cannot be a single value", event.start_mark)
 
-    # Each frame: [container, pending_key_or_marker, key_lines, raw, start_line]
-    stack: list[list[Any]] = []
-    root: Any = None
-    have_root = False
-    documents = 0
+    ScalarEvent, MappingStartEvent, MappingEndEvent = ev.ScalarEvent, ev.MappingStartEvent, ev.MappingEndEvent
+    SequenceStartEvent, SequenceEndEvent = ev.SequenceStartEvent, ev.SequenceEndEvent
+    AliasEvent, DocumentStartEvent = ev.AliasEvent, ev.DocumentStartEvent
     _NOKEY = object()
+    _NOROOT = object()
 
-    def attach(value: Any, mark: Any, raw: str | None) -> None:
-        nonlocal root, have_root
-        if not stack:
-            root, have_root = value, True
-            return
-        frame = stack[-1]
-        container = frame[0]
-        if isinstance(container, list):
-            container.append(value)
-            return
-        key = frame[1]
-        if key is _NOKEY:
-            if isinstance(value, (dict, list)):
-                raise fail("a mapping key must be a plain value, not a mapping or a list", mark)
-            if value in container or value in frame[2]:
-                first = frame[2].get(value)
-                where = f" (first at line {first})" if first else ""
-                raise fail(f"duplicate key {value!r}{where}", mark)
-            frame[1] = value
-            frame[2][value] = mark.line + 1
-        else:
-            container[key] = value
-            if raw is not None:
-                frame[3][key] = raw
-            frame[1] = _NOKEY
+    # The open container and its bookkeeping live in locals; ``outer`` saves
+    # the enclosing ones, so nesting costs an explicit stack, not recursion.
+    container: Any = None  # the open dict or list; None at the top level
+    is_map = False
+    key: Any = _NOKEY  # the key waiting for its value, in an open mapping
+    offsets: list[int] = []  # key lines, as offsets from start_line
+    raw: dict[Any, str] | None = None  # source text of values that YAML did not read as text
+    start_line = 0
+    start_mark: Any = None
+    outer: list[tuple[Any, ...]] = []
+    root: Any = _NOROOT
+    documents = 0
+    known_keys: dict[Any, Any] = {}
 
+    parser = loader_cls(text)
+    get_event = parser.get_event
+    collecting = gc.isenabled()
+    gc.disable()  # millions of new containers, no cycles among them: nothing for the collector to find
     try:
-        for event in yaml.parse(text, Loader=loader_cls):
-            kind = type(event)
-            if kind is ev.ScalarEvent:
+        for event in iter(get_event, None):
+            cls = event.__class__
+            if cls is ScalarEvent:
                 if event.anchor is not None:
                     raise fail("anchors and aliases are not allowed in a knowledge file", event.start_mark)
-                value, is_text = scalar(event)
-                attach(value, event.start_mark, None if is_text else event.value)
-            elif kind is ev.MappingStartEvent or kind is ev.SequenceStartEvent:
+                value = event.value
+                if event.tag is None and (not event.implicit[0] or (value and value[0] not in _MAYBE_TYPED)):
+                    is_text = True  # quoted, or plain and plainly text
+                else:
+                    value, is_text = scalar(event)
+                if is_map:
+                    if key is _NOKEY:
+                        if value in container:
+                            first = lines_of_key(container, value, start_line, offsets)
+                            raise fail(f"duplicate key {_key_text(value)} (first at line {first})", event.start_mark)
+                        key = known_keys.setdefault(value, value)  # one string per key name, not per record
+                        offsets.append(event.start_mark.line + 1 - start_line)
+                    else:
+                        container[key] = value
+                        if not is_text:
+                            if raw is None:
+                                raw = {}
+                            raw[key] = event.value
+                        key = _NOKEY
+                elif container is not None:
+                    container.append(value)
+                else:
+                    root = value
+            elif cls is MappingStartEvent or cls is SequenceStartEvent:
                 if event.anchor is not None:
                     raise fail("anchors and aliases are not allowed in a knowledge file", event.start_mark)
                 if event.tag is not None and event.tag != "!" and event.tag not in _CORE_TAGS:
-                    raise fail(f"the tag {event.tag} is not allowed in a knowledge file", event.start_mark)
-                if len(stack) >= MAX_DEPTH:
+                    raise fail(f"the tag {shortened(event.tag, 60)} is not allowed in a knowledge file", event.start_mark)
+                if len(outer) >= MAX_DEPTH:
                     raise fail(f"the file nests deeper than {MAX_DEPTH} levels", event.start_mark)
-                if kind is ev.MappingStartEvent:
-                    stack.append([{}, _NOKEY, {}, {}, event.start_mark.line + 1, event.start_mark])
+                outer.append((container, is_map, key, offsets, raw, start_line, start_mark))
+                start_mark = event.start_mark
+                start_line = start_mark.line + 1
+                if cls is MappingStartEvent:
+                    container, is_map, key, offsets, raw = {}, True, _NOKEY, [], None
                 else:
-                    stack.append([[], None, None, None, event.start_mark.line + 1, event.start_mark])
-            elif kind is ev.MappingEndEvent or kind is ev.SequenceEndEvent:
-                frame = stack.pop()
-                if kind is ev.MappingEndEvent:
-                    lines.add(frame[0], frame[4], frame[2], frame[3])
-                attach(frame[0], frame[5], None)
-            elif kind is ev.AliasEvent:
+                    container, is_map = [], False
+            elif cls is MappingEndEvent or cls is SequenceEndEvent:
+                value = container
+                if is_map:
+                    lines.add(value, start_line, offsets, raw)
+                mark = start_mark
+                container, is_map, key, offsets, raw, start_line, start_mark = outer.pop()
+                if is_map:
+                    if key is _NOKEY:
+                        raise fail("a mapping key must be a plain value, not a mapping or a list", mark)
+                    container[key] = value
+                    key = _NOKEY
+                elif container is not None:
+                    container.append(value)
+                else:
+                    root = value
+            elif cls is AliasEvent:
                 raise fail("anchors and aliases are not allowed in a knowledge file", event.start_mark)
-            elif kind is ev.DocumentStartEvent:
+            elif cls is DocumentStartEvent:
                 documents += 1
                 if documents > 1:
                     raise fail("the file holds more than one YAML document", event.start_mark)
@@ -236,8 +319,19 @@ def read(text: str, name: str) -> tuple[Any, Lines]:
         raise DataError.single(name, f"not valid YAML: {exc}") from None
     except RecursionError:
         raise fail(f"the file nests deeper than {MAX_DEPTH} levels") from None
+    finally:
+        if collecting:
+            gc.enable()
+        parser.dispose()
 
-    if not have_root:
+    if root is _NOROOT:
         raise DataError.single(name, "the file is empty: expected a mapping of collections", 1)
     return root, lines
 
+
+def lines_of_key(mapping: dict[Any, Any], key: Any, start_line: int, offsets: list[int]) -> int:
+    """The line of ``key`` in a mapping still being read."""
+    for index, each in enumerate(mapping):
+        if each == key:
+            return start_line + offsets[index]
+    return start_line

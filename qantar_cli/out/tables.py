@@ -25,7 +25,7 @@ from rich.table import Table
 from rich.text import Text
 
 from ..spec import Col, Collection, Lines, Record
-from ..text import visible
+from ..text import visible, visible_lines
 
 NARROW = 60
 #: Widths a terminal may claim; anything outside is taken as the nearest bound.
@@ -87,7 +87,7 @@ def cell_lines(col: Col, record: Record, view: Any) -> Lines:
     """A cell's lines, made safe to show, one line a text line."""
     out: Lines = []
     for text, style in col.cell(record, view):
-        for line in visible(text).split("\n"):
+        for line in visible_lines(text):
             out.append((line, style))
     return out
 
