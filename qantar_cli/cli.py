@@ -52,11 +52,8 @@ class DataProblem(click.ClickException):
         self.error = error
 
     def show(self, file: Any = None) -> None:
-        for problem in self.error.problems:
-            say(str(problem))
-        rest = getattr(self.error, "total", len(self.error.problems)) - len(self.error.problems)
-        if rest > 0:
-            say(f"... and {rest} more problem{'s' if rest != 1 else ''}")
+        for line in self.error.lines():
+            say(line)
 
 
 class Failed(click.ClickException):
@@ -550,11 +547,11 @@ def validate(ctx: click.Context, path: str | None, texts: str | None) -> None:
 
     report = validate_file(path if path is not None else ctx.obj.data, texts)
     try:
-        for problem in report.problems:
-            click.echo(one_line(str(problem)))
+        for line in report.lines():
+            click.echo(one_line(line))
         sys.stdout.flush()
     except OSError as exc:
         if _output_failed(exc):
             ctx.exit(1)
     say(report.summary())
-    ctx.exit(1 if report.problems else 0)
+    ctx.exit(1 if report.total else 0)
