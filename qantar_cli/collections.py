@@ -18,7 +18,7 @@ from .display import figure_value, positions_cell, role_text, roles_cell, source
 from .spec import (Actors, Choice, Col, Collection, Dates, Field, Issue, Lines, Named, Path, Places, Record, Related,
                    Sources, View, lines, source_ids)
 
-VOICES = ("official", "independent")
+VOICES = ("official", "independent", "foreign")
 ACTOR_KINDS = ("person", "organization", "group", "state")
 PLACE_KINDS = ("country", "region", "city", "site")
 
@@ -27,25 +27,53 @@ Indexed = list[tuple[int, Record]]
 _ELLIPSIS = r"\u2026|\.\.\.|\[\s*\.\.+\s*\]"  # compiled on first use: only validation needs it
 
 
-def _no_ellipsis(value: Any) -> str | None:
+def _no_ellipsis(value: Any, context: Any) -> str | None:
     if isinstance(value, str) and re.search(_ELLIPSIS, value):
         return "a quote may not contain an ellipsis: quote two passages instead"
     return None
 
 
-def _stance_of_source(raw: Record, context: Any) -> str | None:
-    """A citation's origin, when the file does not say: its source's stance."""
-    stance = context.stances.get(raw.get("source"))
-    return stance if isinstance(stance, str) else None
+# -- voice, derived from who speaks ----------------------------------------------------
+
+
+def citation_origin(raw: Record, context: Any) -> str | None:
+    """Whose account a quote carries: its speaker's voice, else its source's stance."""
+    speaker = raw.get("speaker")
+    found = context.voices.get(speaker) if speaker else context.stances.get(raw.get("source"))
+    return found if isinstance(found, str) else None
+
+
+def shared_origin(citations: Any, context: Any) -> str | None:
+    """The one origin a list of raw citations shares, or None when they differ (a rule says so)."""
+    found = {citation_origin(c, context) for c in citations if isinstance(c, dict)} if isinstance(citations, list) else set()
+    return found.pop() if len(found) == 1 else None
+
+
+def _figure_origin(raw: Record, context: Any) -> str | None:
+    """A figure's origin: the voice of whoever gives the number, else the one voice of its citations."""
+    claimed = raw.get("claimed_by")
+    voice = context.voices.get(claimed) if claimed else None
+    return voice if isinstance(voice, str) else shared_origin(raw.get("citations"), context)
+
+
+def _voiced(speaker: Any, context: Any) -> str | None:
+    if isinstance(speaker, str) and speaker in context.voices and context.voices[speaker] is None:
+        return f"the speaker {speaker!r} has no voice: give that actor one (official, independent or foreign)"
+    return None
 
 
 CITATION = (
     Field("source", ref="sources"),
     Field("quote", check=_no_ellipsis),
-    Field("origin", default=_stance_of_source),
+    Field("speaker", ref="actors", check=_voiced),
+    Field("origin", computed=True, default=citation_origin),
 )
 ROLE = (Field("title"), Field("from", date=True), Field("until", date=True))
-POSITION = (Field("claim"), Field("origin"), Field("citations", shape=CITATION, csv=sources_cell))
+POSITION = (
+    Field("claim"),
+    Field("origin", computed=True, default=lambda raw, context: shared_origin(raw.get("citations"), context)),
+    Field("citations", shape=CITATION, csv=sources_cell),
+)
 
 
 def _citations() -> Field:
@@ -54,7 +82,7 @@ def _citations() -> Field:
 
 # -- shared cells -------------------------------------------------------------------
 
-_VOICE_STYLE = {"official": "magenta", "independent": "green"}
+_VOICE_STYLE = {"official": "magenta", "independent": "green", "foreign": "yellow"}
 
 
 def _sources_line(record: Record, view: View) -> str:
@@ -103,7 +131,7 @@ def _cited_sources() -> Related:
 _SOURCE_ID = r"[a-z0-9]+(?:-[a-z0-9]+)*?-([0-9]{4})(?:-|$)"
 
 
-def _source_rules(records: Indexed) -> Iterator[Issue]:
+def _source_rules(records: Indexed, context: Any) -> Iterator[Issue]:
     digests: dict[str, Any] = {}
     for i, s in records:
         rid, published = s.get("id"), s.get("published")
@@ -122,7 +150,7 @@ def _source_rules(records: Indexed) -> Iterator[Issue]:
             digests[digest] = rid
 
 
-def _place_rules(records: Indexed) -> Iterator[Issue]:
+def _place_rules(records: Indexed, context: Any) -> Iterator[Issue]:
     parents: dict[str, Any] = {}
     where: dict[str, Path] = {}
     for i, p in records:
@@ -150,7 +178,7 @@ def _nesting_cycles(parents: dict[str, Any], where: dict[str, Path]) -> Iterator
         done.update(path)
 
 
-def _role_rules(records: Indexed) -> Iterator[Issue]:
+def _role_rules(records: Indexed, context: Any) -> Iterator[Issue]:
     for i, a in records:
         roles = a.get("roles")
         for j, role in enumerate(roles if isinstance(roles, list) else []):
@@ -158,7 +186,7 @@ def _role_rules(records: Indexed) -> Iterator[Issue]:
                 yield from _ordered(("actors", i, "roles", j), role, "from", "until")
 
 
-def _event_rules(records: Indexed) -> Iterator[Issue]:
+def _event_rules(records: Indexed, context: Any) -> Iterator[Issue]:
     for i, e in records:
         yield from _ordered(("events", i), e, "date", "end_date")
 
@@ -171,8 +199,9 @@ def _ordered(path: Path, raw: Record, first: str, last: str) -> Iterator[Issue]:
         yield (path + (last,), f"{last} {end} comes before {first} {start}")
 
 
-def _figure_rules(records: Indexed) -> Iterator[Issue]:
+def _figure_rules(records: Indexed, context: Any) -> Iterator[Issue]:
     for i, f in records:
+        yield from _figure_words(i, f, context)
         path = ("figures", i, "value_max")
         value, top, qualifier = f.get("value"), f.get("value_max"), f.get("qualifier")
         if qualifier == "range" and top is None:
@@ -182,6 +211,32 @@ def _figure_rules(records: Indexed) -> Iterator[Issue]:
         if isinstance(value, (int, float)) and isinstance(top, (int, float)) and _number(value) and _number(top) \
                 and top < value:
             yield (path, f"value_max {top} is below value {value}")
+
+
+def _figure_words(i: int, f: Record, context: Any) -> Iterator[Issue]:
+    """A vague quantity has no value; the stated words occur in a quote; the voice can be derived."""
+    value, qualifier, stated = f.get("value"), f.get("qualifier"), f.get("stated")
+    if qualifier == "vague" and value is not None:
+        yield (("figures", i, "value"), "a vague quantity (qualifier: vague) has value: null; the words go in stated")
+    if qualifier != "vague" and qualifier is not None and value is None:
+        yield (("figures", i, "value"), "only a vague quantity (qualifier: vague) may have value: null")
+    quotes = [c.get("quote") for c in f.get("citations") or [] if isinstance(c, dict)]
+    if isinstance(stated, str) and quotes and not any(
+            isinstance(q, str) and context.fold(stated) in context.fold(q) for q in quotes):
+        yield (("figures", i, "stated"), f"the stated words {stated!r} are not in any of the figure's quotes")
+    if isinstance(f.get("citations"), list) and _figure_origin(f, context) is None:
+        yield (("figures", i, "citations"), "the figure's citations carry different voices: name who gives the "
+                                             "number in claimed_by, or cite one voice")
+
+
+def _dispute_rules(records: Indexed, context: Any) -> Iterator[Issue]:
+    for i, d in records:
+        positions = d.get("positions")
+        for j, p in enumerate(positions if isinstance(positions, list) else []):
+            if isinstance(p, dict) and isinstance(p.get("citations"), list) \
+                    and shared_origin(p["citations"], context) is None:
+                yield (("disputes", i, "positions", j, "citations"),
+                       "a position's citations carry different voices: split it into one position a voice")
 
 
 def _number(value: Any) -> bool:
@@ -242,7 +297,7 @@ PLACES = Collection(
 
 ACTORS = Collection(
     "actors", "actor",
-    fields=(Field("id"), Field("name"), Field("aliases", many=True), Field("kind"),
+    fields=(Field("id"), Field("name"), Field("aliases", many=True), Field("kind"), Field("voice"),
             Field("roles", shape=ROLE, csv=roles_cell), Field("summary"), _citations()),
     filters=(Named(), Sources(), Choice("kind", "kind", ACTOR_KINDS)),
     columns=(
@@ -292,8 +347,9 @@ def _figure_actors(kb: Any, record: Record) -> list[Record]:
 FIGURES = Collection(
     "figures", "figure",
     fields=(Field("id"), Field("label"), Field("category"), Field("value"), Field("value_max"), Field("qualifier"),
-            Field("unit"), Field("as_of", date=True), Field("places", many=True, ref="places"),
-            Field("regions", many=True, computed=True), Field("claimed_by", ref="actors"), Field("origin"),
+            Field("stated"), Field("unit"), Field("as_of", date=True), Field("period", date=True),
+            Field("places", many=True, ref="places"), Field("regions", many=True, computed=True),
+            Field("claimed_by", ref="actors"), Field("origin", computed=True, default=_figure_origin),
             _citations()),
     filters=(Dates("as_of"), Places("places"), Sources(voice="origin"), Actors("claimed_by"),
              Choice("category", "category")),
@@ -310,7 +366,7 @@ FIGURES = Collection(
 )
 
 
-def _side(voice: str) -> Callable[[Record, View], Lines]:
+def _side(voice: str, empty: Lines | None = None) -> Callable[[Record, View], Lines]:
     def cell(record: Record, view: View) -> Lines:
         out: Lines = []
         for p in record["positions"]:
@@ -320,7 +376,7 @@ def _side(voice: str) -> Callable[[Record, View], Lines]:
                 out.append(("", ""))
             out.append((p["claim"], ""))
             out.extend((s, "cyan") for s in dict.fromkeys(c["source"] for c in p["citations"]))
-        return out or [("—", "dim")]
+        return out or (empty if empty is not None else [("—", "dim")])
     return cell
 
 
@@ -336,8 +392,10 @@ DISPUTES = Collection(
         Col("Question", lines(("question", "bold"), ("id", "dim")), ratio=2, keep=_keep_id),
         Col("Official accounts", _side("official"), ratio=3, keep=_side_words("official")),
         Col("Independent accounts", _side("independent"), ratio=3, keep=_side_words("independent")),
+        Col("Foreign accounts", _side("foreign", empty=[]), ratio=3, keep=_side_words("foreign"), optional=True),
     ),
     related=(_cited_sources(),),
+    rules=(_dispute_rules,),
     label="question", layout="sections", footer="note",
 )
 
