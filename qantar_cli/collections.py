@@ -332,6 +332,12 @@ EVENTS = Collection(
 )
 
 
+def _stated_words(record: Record, view: View) -> str | None:
+    """The article's own words under the value, unless they are the value itself."""
+    stated = record.get("stated")
+    return f"“{stated}”" if stated and stated != figure_value(record) and record["value"] is not None else None
+
+
 def _figure_about(record: Record, view: View) -> str:
     parts = [record["category"], record["id"]]
     if record["claimed_by"]:
@@ -355,8 +361,8 @@ FIGURES = Collection(
              Choice("category", "category")),
     order=lambda r: (r["category"], r["id"]),
     columns=(
-        Col("Value", lines((lambda r, view: figure_value(r), "bold"), ("unit", "dim")), justify="right",
-            keep=lambda r: [figure_value(r)]),
+        Col("Value", lines((lambda r, view: figure_value(r), "bold"), ("unit", "dim"), (_stated_words, "italic")),
+            justify="right", keep=lambda r: [figure_value(r)]),
         Col("What", lines(("label", ""), (_figure_about, "dim"), (_sources_line, "cyan")), ratio=4, keep=source_ids),
         Col("As of", lines(("as_of", ""), ("origin", _voice("origin"))), no_wrap=True),
     ),
