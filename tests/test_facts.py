@@ -175,20 +175,15 @@ def test_a_site_with_no_known_region_resolves_to_the_country():
     assert event["regions"] == ["kazakhstan"]
 
 
-# The v0.2 engine cannot yet draw a figure whose value is null (a vague quantity such as
-# "hundreds": SPEC, figures). These fail today with a TypeError in display.figure_value;
-# strict, so that they report as soon as the engine is fixed and the marks can go.
-ENGINE_VAGUE = pytest.mark.xfail(strict=True, reason="engine: display.figure_value does not handle value null "
-                                                     "(qualifier vague); the table should show the stated words")
+# A vague quantity ("hundreds": value null, SPEC figures) is drawn with its words.
 
 
-@ENGINE_VAGUE
 def test_figures_table_shows_vague_quantities_in_words():
     out = bundled("figures", "--category", "casualties").stdout
     assert "hundreds" in out and "thousands" in out
+    assert "at least 200" not in out  # no number made up for "hundreds"
 
 
-@ENGINE_VAGUE
 def test_a_source_with_vague_figures_can_be_shown():
     out = bundled("sources", "iwpr").stdout
     assert "killed-hundreds-iwpr" in out
