@@ -246,13 +246,15 @@ def _number(value: Any) -> bool:
 # -- order --------------------------------------------------------------------------
 
 
-def event_order(record: Record) -> tuple[dates.Day, int, str, str]:
-    """Day-dated events by day and time; an event known only to the month or
-    the year comes after the days of that month or year (by then, it had
-    happened); a span with an end date sits at its first day."""
+def event_order(record: Record) -> tuple[dates.Day, int, str]:
+    """Day-dated events by day, then time; the sort is stable, so events of
+    the same day and time keep the order of the file (the order the sources
+    narrate them), never the order of their ids. An event whose start is
+    known only to the month or the year comes after the days of that month
+    or year (by then, it had begun), whether or not it has an end date."""
     start, end = dates.span(record["date"])
-    day = start if len(record["date"]) == 10 or record["end_date"] else end
-    return (day, -len(record["date"]), record["time"] or "", record["id"])
+    day = start if len(record["date"]) == 10 else end
+    return (day, -len(record["date"]), record["time"] or "")
 
 
 # -- the six ------------------------------------------------------------------------

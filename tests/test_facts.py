@@ -213,8 +213,6 @@ def test_the_data_file_keeps_kazinforms_narration_of_a_day(kb):
     assert in_file == KAZINFORM_5_JANUARY
 
 
-@pytest.mark.xfail(strict=True, reason="engine: collections.event_order breaks same-day ties by id, "
-                                       "not by file order (SPEC, events)")
 def test_timeline_keeps_the_narration_order_of_a_day():
     ids = bundled("timeline", "--date", "2022-01-05", "--source", "kazinform", "--json").ids()
     assert [i for i in ids if i in KAZINFORM_5_JANUARY] == KAZINFORM_5_JANUARY
