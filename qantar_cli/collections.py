@@ -36,7 +36,7 @@ from .spec import (
     source_ids,
 )
 
-VOICES = ("official", "independent")
+VOICES = ("official", "independent", "foreign")
 ACTOR_KINDS = ("person", "organization", "group", "state")
 PLACE_KINDS = ("country", "region", "city", "site")
 
@@ -45,25 +45,53 @@ Indexed = list[tuple[int, Record]]
 _ELLIPSIS = r"\u2026|\.\.\.|\[\s*\.\.+\s*\]"  # compiled on first use: only validation needs it
 
 
-def _no_ellipsis(value: Any) -> str | None:
+def _no_ellipsis(value: Any, context: Any) -> str | None:
     if isinstance(value, str) and re.search(_ELLIPSIS, value):
         return "a quote may not contain an ellipsis: quote two passages instead"
     return None
 
 
-def _stance_of_source(raw: Record, context: Any) -> str | None:
-    """A citation's origin, when the file does not say: its source's stance."""
-    stance = context.stances.get(raw.get("source"))
-    return stance if isinstance(stance, str) else None
+# -- voice, derived from who speaks ----------------------------------------------------
+
+
+def citation_origin(raw: Record, context: Any) -> str | None:
+    """Whose account a quote carries: its speaker's voice, else its source's stance."""
+    speaker = raw.get("speaker")
+    found = context.voices.get(speaker) if speaker else context.stances.get(raw.get("source"))
+    return found if isinstance(found, str) else None
+
+
+def shared_origin(citations: Any, context: Any) -> str | None:
+    """The one origin a list of raw citations shares, or None when they differ (a rule says so)."""
+    found = {citation_origin(c, context) for c in citations if isinstance(c, dict)} if isinstance(citations, list) else set()
+    return found.pop() if len(found) == 1 else None
+
+
+def _figure_origin(raw: Record, context: Any) -> str | None:
+    """A figure's origin: the voice of whoever gives the number, else the one voice of its citations."""
+    claimed = raw.get("claimed_by")
+    voice = context.voices.get(claimed) if claimed else None
+    return voice if isinstance(voice, str) else shared_origin(raw.get("citations"), context)
+
+
+def _voiced(speaker: Any, context: Any) -> str | None:
+    if isinstance(speaker, str) and speaker in context.voices and context.voices[speaker] is None:
+        return f"the speaker {speaker!r} has no voice: give that actor one (official, independent or foreign)"
+    return None
 
 
 CITATION = (
     Field("source", ref="sources"),
     Field("quote", check=_no_ellipsis),
-    Field("origin", default=_stance_of_source),
+    Field("speaker", ref="actors", check=_voiced),
+    Field("origin", computed=True, default=citation_origin),
 )
 ROLE = (Field("title"), Field("from", date=True), Field("until", date=True))
-POSITION = (Field("claim"), Field("origin"), Field("citations", shape=CITATION, csv=sources_cell))
+POSITION = (
+    Field("claim"),
+    Field("origin", computed=True, default=lambda raw, context: shared_origin(raw.get("citations"), context)),
+    Field("citations", shape=CITATION, csv=sources_cell),
+)
 
 
 def _citations() -> Field:
@@ -72,7 +100,7 @@ def _citations() -> Field:
 
 # -- shared cells -------------------------------------------------------------------
 
-_VOICE_STYLE = {"official": "magenta", "independent": "green"}
+_VOICE_STYLE = {"official": "magenta", "independent": "green", "foreign": "yellow"}
 
 
 def _sources_line(record: Record, view: View) -> str:
@@ -121,7 +149,7 @@ def _cited_sources() -> Related:
 _SOURCE_ID = r"[a-z0-9]+(?:-[a-z0-9]+)*?-([0-9]{4})(?:-|\Z)"  # \Z: a trailing newline is not the end
 
 
-def _source_rules(records: Indexed) -> Iterator[Issue]:
+def _source_rules(records: Indexed, context: Any) -> Iterator[Issue]:
     digests: dict[str, Any] = {}
     for i, s in records:
         rid, published = s.get("id"), s.get("published")
@@ -140,7 +168,7 @@ def _source_rules(records: Indexed) -> Iterator[Issue]:
             digests[digest] = rid
 
 
-def _place_rules(records: Indexed) -> Iterator[Issue]:
+def _place_rules(records: Indexed, context: Any) -> Iterator[Issue]:
     parents: dict[str, Any] = {}
     where: dict[str, Path] = {}
     for i, p in records:
@@ -168,7 +196,7 @@ def _nesting_cycles(parents: dict[str, Any], where: dict[str, Path]) -> Iterator
         done.update(path)
 
 
-def _role_rules(records: Indexed) -> Iterator[Issue]:
+def _role_rules(records: Indexed, context: Any) -> Iterator[Issue]:
     for i, a in records:
         roles = a.get("roles")
         for j, role in enumerate(roles if isinstance(roles, list) else []):
@@ -176,7 +204,7 @@ def _role_rules(records: Indexed) -> Iterator[Issue]:
                 yield from _ordered(("actors", i, "roles", j), role, "from", "until")
 
 
-def _event_rules(records: Indexed) -> Iterator[Issue]:
+def _event_rules(records: Indexed, context: Any) -> Iterator[Issue]:
     for i, e in records:
         yield from _ordered(("events", i), e, "date", "end_date")
 
@@ -189,8 +217,9 @@ def _ordered(path: Path, raw: Record, first: str, last: str) -> Iterator[Issue]:
         yield (path + (last,), f"{last} {end} comes before {first} {start}")
 
 
-def _figure_rules(records: Indexed) -> Iterator[Issue]:
+def _figure_rules(records: Indexed, context: Any) -> Iterator[Issue]:
     for i, f in records:
+        yield from _figure_words(i, f, context)
         path = ("figures", i, "value_max")
         value, top, qualifier = f.get("value"), f.get("value_max"), f.get("qualifier")
         if qualifier == "range" and top is None:
@@ -202,6 +231,32 @@ def _figure_rules(records: Indexed) -> Iterator[Issue]:
             yield (path, f"value_max {top} is below value {value}")
 
 
+def _figure_words(i: int, f: Record, context: Any) -> Iterator[Issue]:
+    """A vague quantity has no value; the stated words occur in a quote; the voice can be derived."""
+    value, qualifier, stated = f.get("value"), f.get("qualifier"), f.get("stated")
+    if qualifier == "vague" and value is not None:
+        yield (("figures", i, "value"), "a vague quantity (qualifier: vague) has value: null; the words go in stated")
+    if qualifier != "vague" and qualifier is not None and value is None:
+        yield (("figures", i, "value"), "only a vague quantity (qualifier: vague) may have value: null")
+    quotes = [c.get("quote") for c in f.get("citations") or [] if isinstance(c, dict)]
+    if isinstance(stated, str) and quotes and not any(
+            isinstance(q, str) and context.fold(stated) in context.fold(q) for q in quotes):
+        yield (("figures", i, "stated"), f"the stated words {stated!r} are not in any of the figure's quotes")
+    if isinstance(f.get("citations"), list) and _figure_origin(f, context) is None:
+        yield (("figures", i, "citations"), "the figure's citations carry different voices: name who gives the "
+                                             "number in claimed_by, or cite one voice")
+
+
+def _dispute_rules(records: Indexed, context: Any) -> Iterator[Issue]:
+    for i, d in records:
+        positions = d.get("positions")
+        for j, p in enumerate(positions if isinstance(positions, list) else []):
+            if isinstance(p, dict) and isinstance(p.get("citations"), list) \
+                    and shared_origin(p["citations"], context) is None:
+                yield (("disputes", i, "positions", j, "citations"),
+                       "a position's citations carry different voices: split it into one position a voice")
+
+
 def _number(value: Any) -> bool:
     return isinstance(value, (int, float)) and not isinstance(value, bool)
 
@@ -209,13 +264,15 @@ def _number(value: Any) -> bool:
 # -- order --------------------------------------------------------------------------
 
 
-def event_order(record: Record) -> tuple[dates.Day, int, str, str]:
-    """Day-dated events by day and time; an event known only to the month or
-    the year comes after the days of that month or year (by then, it had
-    happened); a span with an end date sits at its first day."""
+def event_order(record: Record) -> tuple[dates.Day, int, str]:
+    """Day-dated events by day, then time; the sort is stable, so events of
+    the same day and time keep the order of the file (the order the sources
+    narrate them), never the order of their ids. An event whose start is
+    known only to the month or the year comes after the days of that month
+    or year (by then, it had begun), whether or not it has an end date."""
     start, end = dates.span(record["date"])
-    day = start if len(record["date"]) == 10 or record["end_date"] else end
-    return (day, -len(record["date"]), record["time"] or "", record["id"])
+    day = start if len(record["date"]) == 10 else end
+    return (day, -len(record["date"]), record["time"] or "")
 
 
 # -- the six ------------------------------------------------------------------------
@@ -260,7 +317,7 @@ PLACES = Collection(
 
 ACTORS = Collection(
     "actors", "actor",
-    fields=(Field("id"), Field("name"), Field("aliases", many=True), Field("kind"),
+    fields=(Field("id"), Field("name"), Field("aliases", many=True), Field("kind"), Field("voice"),
             Field("roles", shape=ROLE, csv=roles_cell), Field("summary"), _citations()),
     filters=(Named(), Sources(), Choice("kind", "kind", ACTOR_KINDS)),
     columns=(
@@ -295,6 +352,12 @@ EVENTS = Collection(
 )
 
 
+def _stated_words(record: Record, view: View) -> str | None:
+    """The article's own words under the value, unless they are the value itself."""
+    stated = record.get("stated")
+    return f"“{stated}”" if stated and stated != figure_value(record) and record["value"] is not None else None
+
+
 def _figure_about(record: Record, view: View) -> str:
     parts = [record["category"], record["id"]]
     if record["claimed_by"]:
@@ -310,15 +373,16 @@ def _figure_actors(kb: Any, record: Record) -> list[Record]:
 FIGURES = Collection(
     "figures", "figure",
     fields=(Field("id"), Field("label"), Field("category"), Field("value"), Field("value_max"), Field("qualifier"),
-            Field("unit"), Field("as_of", date=True), Field("places", many=True, ref="places"),
-            Field("regions", many=True, computed=True), Field("claimed_by", ref="actors"), Field("origin"),
+            Field("stated"), Field("unit"), Field("as_of", date=True), Field("period", date=True),
+            Field("places", many=True, ref="places"), Field("regions", many=True, computed=True),
+            Field("claimed_by", ref="actors"), Field("origin", computed=True, default=_figure_origin),
             _citations()),
     filters=(Dates("as_of"), Places("places"), Sources(voice="origin"), Actors("claimed_by"),
              Choice("category", "category")),
     order=lambda r: (r["category"], r["id"]),
     columns=(
-        Col("Value", lines((lambda r, view: figure_value(r), "bold"), ("unit", "dim")), justify="right",
-            keep=lambda r: [figure_value(r)]),
+        Col("Value", lines((lambda r, view: figure_value(r), "bold"), ("unit", "dim"), (_stated_words, "italic")),
+            justify="right", keep=lambda r: [figure_value(r)]),
         Col("What", lines(("label", ""), (_figure_about, "dim"), (_sources_line, "cyan")), ratio=4, keep=source_ids),
         Col("As of", lines(("as_of", ""), ("origin", _voice("origin"))), no_wrap=True),
     ),
@@ -328,7 +392,7 @@ FIGURES = Collection(
 )
 
 
-def _side(voice: str) -> Callable[[Record, View], Lines]:
+def _side(voice: str, empty: Lines | None = None) -> Callable[[Record, View], Lines]:
     def cell(record: Record, view: View) -> Lines:
         out: Lines = []
         for p in record["positions"]:
@@ -338,7 +402,7 @@ def _side(voice: str) -> Callable[[Record, View], Lines]:
                 out.append(("", ""))
             out.append((p["claim"], ""))
             out.extend((s, "cyan") for s in dict.fromkeys(c["source"] for c in p["citations"]))
-        return out or [("—", "dim")]
+        return out or (empty if empty is not None else [("—", "dim")])
     return cell
 
 
@@ -354,8 +418,10 @@ DISPUTES = Collection(
         Col("Question", lines(("question", "bold"), ("id", "dim")), ratio=2, keep=_keep_id),
         Col("Official accounts", _side("official"), ratio=3, keep=_side_words("official")),
         Col("Independent accounts", _side("independent"), ratio=3, keep=_side_words("independent")),
+        Col("Foreign accounts", _side("foreign", empty=[]), ratio=3, keep=_side_words("foreign"), optional=True),
     ),
     related=(_cited_sources(),),
+    rules=(_dispute_rules,),
     label="question", layout="sections", footer="note",
 )
 

@@ -58,7 +58,12 @@ def number(value: float | int) -> str:
 
 
 def figure_value(record: dict[str, Any]) -> str:
-    """``238``, ``about 3,000``, ``4–8``: a figure's value as a person reads it."""
+    """``238``, ``about 3,000``, ``4–8``, ``hundreds``: a figure's value as a person reads it.
+
+    A vague quantity has no value: its words are the value.
+    """
+    if record["value"] is None:
+        return str(record.get("stated") or "—")
     text = number(record["value"])
     if record["qualifier"] == "range" and record["value_max"] is not None:
         text = f"{text}–{number(record['value_max'])}"

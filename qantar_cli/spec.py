@@ -35,7 +35,7 @@ class Field:
     an ISO date of any precision. ``computed``: filled by the store, never
     read from the file. ``default``: computes the value when the file leaves
     it out, from the raw object and the store's context. ``check``: a rule
-    on the value alone, returning a message or None. ``csv``: flattens the
+    on the value (and the rules' context), returning a message or None. ``csv``: flattens the
     value to one CSV cell.
     """
 
@@ -44,7 +44,7 @@ class Field:
     def __init__(self, name: str, *, many: bool = False, shape: tuple[Field, ...] | None = None,
                  ref: str | None = None, date: bool = False, computed: bool = False,
                  default: Callable[[Record, Any], Any] | None = None,
-                 check: Callable[[Any], str | None] | None = None,
+                 check: Callable[[Any, Any], str | None] | None = None,
                  csv: Callable[[Any], str] = flat):
         self.name = name
         self.many = many or shape is not None
@@ -279,19 +279,22 @@ class Col:
     ``cell`` returns the lines; ``keep`` the words (ids, dates) that must
     never be cut, so the column is at least as wide as the longest.
     ``no_wrap`` columns take their natural width; the rest share what is
-    left by ``ratio``.
+    left by ``ratio``. An ``optional`` column is left out of a table in
+    which all its cells are empty.
     """
 
-    __slots__ = ("cell", "header", "justify", "keep", "no_wrap", "ratio")
+    __slots__ = ("cell", "header", "justify", "keep", "no_wrap", "optional", "ratio")
 
     def __init__(self, header: str, cell: Callable[[Record, View], Lines], *, justify: str = "left",
-                 no_wrap: bool = False, ratio: int = 1, keep: Callable[[Record], list[str]] | None = None):
+                 no_wrap: bool = False, ratio: int = 1, keep: Callable[[Record], list[str]] | None = None,
+                 optional: bool = False):
         self.header = header
         self.cell = cell
         self.justify = justify
         self.no_wrap = no_wrap
         self.ratio = ratio
         self.keep = keep
+        self.optional = optional
 
 
 def lines(*parts: tuple[Part, Style]) -> Callable[[Record, View], Lines]:
@@ -335,7 +338,7 @@ class Related:
 
 Path = tuple[str | int, ...]
 Issue = tuple[Path, str]
-Rule = Callable[[list[tuple[int, Record]]], Iterable[Issue]]
+Rule = Callable[[list[tuple[int, Record]], Any], Iterable[Issue]]
 
 
 class Collection:
@@ -344,9 +347,10 @@ class Collection:
     ``key`` is the collection's name in the file and in commands' output
     (``events``); ``kind`` the singular (``event``). ``span`` names the
     start and end fields of a date span whose order the rules check.
-    ``rules`` are extra checks: ``rule([(index, raw_record), ...])`` yields
-    ``(path, message)`` pairs; references and dates are checked from the
-    fields alone. ``layout`` is ``table``, or ``sections`` for a heading a
+    ``rules`` are extra checks: ``rule([(index, raw_record), ...], context)``
+    yields ``(path, message)`` pairs, where the context gives the actors'
+    voices, the sources' stances and the quote folding; references and dates
+    are checked from the fields alone. ``layout`` is ``table``, or ``sections`` for a heading a
     record with the other columns side by side below it (disputes), with
     ``footer`` naming a field printed under each section.
     """

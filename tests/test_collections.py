@@ -26,7 +26,7 @@ QUAKES = Collection(
     order=lambda r: (r["date"], r["id"]),
     columns=(Col("When", lines(("date", "bold")), no_wrap=True),
              Col("Quake", lines(("id", ""), ("magnitude", "dim")), ratio=3, keep=lambda r: [r["id"]])),
-    rules=(lambda records: ((("quakes", i, "magnitude"), "a magnitude is below 10")
+    rules=(lambda records, context: ((("quakes", i, "magnitude"), "a magnitude is below 10")
                             for i, r in records if isinstance(r.get("magnitude"), (int, float)) and r["magnitude"] >= 10),),
 )
 COLLECTIONS = (kinds.PLACES, QUAKES)

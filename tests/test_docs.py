@@ -51,3 +51,17 @@ def test_the_library_example_runs():
 
     result = doctest.testmod(qantar_cli, raise_on_error=False)
     assert result.attempted >= 3 and result.failed == 0
+
+
+def test_readme_explains_exactly_the_tag_vocabulary():
+    """The schema's tag enum (SPEC: one documented vocabulary) and README's "Tags" section agree."""
+    import json
+
+    from qantar_cli.kb.files import schema_path
+
+    schema = json.loads(open(schema_path(), encoding="utf-8").read())
+    vocabulary = schema["definitions"]["event"]["properties"]["tags"]["items"]["enum"]
+    section = README.split("\n## Tags\n", 1)[1].split("\n## ", 1)[0]
+    explained = re.findall(r"^- `([a-z0-9-]+)` — \S", section, re.M)
+    assert explained == vocabulary
+    assert len(vocabulary) <= 25

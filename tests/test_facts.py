@@ -175,3 +175,46 @@ def test_a_site_with_no_known_region_resolves_to_the_country():
     [event] = [e for e in bundled("timeline", "--date", "2022-01-07", "--json").json()
                if "aksai-bakery-plant" in e["places"]]
     assert event["regions"] == ["kazakhstan"]
+
+
+# A vague quantity ("hundreds": value null, SPEC figures) is drawn with its words.
+
+
+def test_figures_table_shows_vague_quantities_in_words():
+    out = bundled("figures", "--category", "casualties").stdout
+    assert "hundreds" in out and "thousands" in out
+    assert "at least 200" not in out  # no number made up for "hundreds"
+
+
+def test_a_source_with_vague_figures_can_be_shown():
+    out = bundled("sources", "iwpr").stdout
+    assert "killed-hundreds-iwpr" in out
+
+
+# Same-day events follow the sources' narration (SPEC, events: "never by id"). Kazinform's 5 January, in
+# the order of its text; the data file keeps this order, the engine must too.
+KAZINFORM_5_JANUARY = [
+    "2022-01-05-tokayev-dismisses-government",
+    "2022-01-05-regional-akimats-attacked",
+    "2022-01-05-taldykorgan-kazinform",
+    "2022-01-05-almaty-akimat-kazinform",
+    "2022-01-05-almaty-airport-kazinform",
+    "2022-01-05-almaty-prosecutors-office-and-media-kazinform",
+    "2022-01-05-weapons-theft-reported",
+    "2022-01-05-almaty-crowd-directed-weapons-handed-out",
+    "2022-01-05-almaty-businesses-looted-hospitals-receive-wounded",
+    "2022-01-05-almaty-police-guardsmen-killed",
+    "2022-01-05-dzhumageldiev-kazakhstan-hotel-headquarters",
+    "2022-01-05-massimov-dismissed-arrest-ordered",
+    "2022-01-05-state-of-emergency-and-curfew",
+]
+
+
+def test_the_data_file_keeps_kazinforms_narration_of_a_day(kb):
+    in_file = [e["id"] for e in kb["events"] if e["id"] in KAZINFORM_5_JANUARY]
+    assert in_file == KAZINFORM_5_JANUARY
+
+
+def test_timeline_keeps_the_narration_order_of_a_day():
+    ids = bundled("timeline", "--date", "2022-01-05", "--source", "kazinform", "--json").ids()
+    assert [i for i in ids if i in KAZINFORM_5_JANUARY] == KAZINFORM_5_JANUARY

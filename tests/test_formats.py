@@ -21,8 +21,8 @@ def test_json_has_exactly_the_contract_fields_in_order(command, kind):
     for record in records:
         assert tuple(record) == FIELDS[kind]
         for citation in record.get("citations", []):
-            assert list(citation) == ["source", "quote", "origin"]
-            assert citation["origin"] in ("official", "independent")
+            assert list(citation) == ["source", "quote", "speaker", "origin"]  # SPEC v0.2
+            assert citation["origin"] in ("official", "independent", "foreign")
 
 
 @pytest.mark.parametrize("command, kind", KINDS)

@@ -40,6 +40,7 @@ CASES = [
     ("unknown field", broken('    unit: "weapons"\n', '    unit: "weapons"\n    colour: red\n'), ["unknown field 'colour'"]),
     ("missing field", broken('    label: "people killed"\n', ""), ["the field 'label' is missing"]),
     ("bad enum", broken("qualifier: about", "qualifier: roughly"), ["must be one of exact, about"]),
+    ("tag outside the vocabulary", broken("tags: [protests]", "tags: [protest]"), ["events[0].tags[0]", "must be one of"]),
     ("yes/no", broken("qualifier: about", "qualifier: no"), ["boolean false"]),
     ("octal", broken("value: 238", "value: 0777\n    value_max: .nan"), [".nan"]),
     ("ellipsis", broken('quote: "the Moscow-led security bloc"', 'quote: "the Moscow-led … bloc"'), ["ellipsis"]),

@@ -3,13 +3,13 @@
 import pytest
 from conftest import MINI, assert_usage_error, invoke
 
-ALL = [
+ALL = [  # by day; the same day in the file's order (the order the sources narrate), never by id
     "2022-01-01-zhanaozen-protest",
-    "2022-01-02-pavlodar-protest",
     "2022-01-02-protests-begin",
+    "2022-01-02-pavlodar-protest",
     "2022-01-05-almaty-airport",
-    "2022-01-05-state-of-emergency",
     "2022-01-05-taldykorgan",
+    "2022-01-05-state-of-emergency",
     "2022-01-csto-deployment",  # known only to the month: after the days of January
     "2023-01-05-assylov-speech",
 ]
@@ -21,8 +21,8 @@ CSTO = ["2022-01-csto-deployment"]
     [
         ([], ALL),
         # a day matches that day, the month-precision CSTO event, and the emergency span
-        (["--date", "2022-01-05"], ["2022-01-05-almaty-airport", "2022-01-05-state-of-emergency",
-                                    "2022-01-05-taldykorgan", "2022-01-csto-deployment"]),
+        (["--date", "2022-01-05"], ["2022-01-05-almaty-airport", "2022-01-05-taldykorgan",
+                                    "2022-01-05-state-of-emergency", "2022-01-csto-deployment"]),
         (["--date", "2022-01-10"], ["2022-01-05-state-of-emergency", "2022-01-csto-deployment"]),
         (["--date", "2022-01"], ALL[:-1]),
         (["--date", "2023"], ["2023-01-05-assylov-speech"]),
@@ -30,7 +30,7 @@ CSTO = ["2022-01-csto-deployment"]
         (["--from", "2022-01-05"], ALL[3:]),  # the month-long CSTO event overlaps
         (["--to", "2022-01-01"], ["2022-01-01-zhanaozen-protest", "2022-01-csto-deployment"]),
         (["--from", "2022-01-02", "--to", "2022-01-02"],
-         ["2022-01-02-pavlodar-protest", "2022-01-02-protests-begin", "2022-01-csto-deployment"]),
+         ["2022-01-02-protests-begin", "2022-01-02-pavlodar-protest", "2022-01-csto-deployment"]),
         # regions: a region matches what lies within it, by id, name or alias
         (["--region", "mangistau"], ["2022-01-01-zhanaozen-protest", "2022-01-02-protests-begin"]),
         (["--region", "Mangystau Region"], ["2022-01-01-zhanaozen-protest", "2022-01-02-protests-begin"]),
@@ -42,16 +42,16 @@ CSTO = ["2022-01-csto-deployment"]
         (["--region", "almaty-oblast"], ["2022-01-05-taldykorgan"]),
         (["--region", "kazakhstan"], ALL),
         # sources: id, short name, publisher, voice
-        (["--source", "iwpr"], ["2022-01-02-pavlodar-protest", "2022-01-02-protests-begin", "2022-01-csto-deployment"]),
+        (["--source", "iwpr"], ["2022-01-02-protests-begin", "2022-01-02-pavlodar-protest", "2022-01-csto-deployment"]),
         (["--source", "iwpr-2023-year-on"],
-         ["2022-01-02-pavlodar-protest", "2022-01-02-protests-begin", "2022-01-csto-deployment"]),
+         ["2022-01-02-protests-begin", "2022-01-02-pavlodar-protest", "2022-01-csto-deployment"]),
         (["--source", "Institute for War & Peace Reporting"],
-         ["2022-01-02-pavlodar-protest", "2022-01-02-protests-begin", "2022-01-csto-deployment"]),
+         ["2022-01-02-protests-begin", "2022-01-02-pavlodar-protest", "2022-01-csto-deployment"]),
         (["--source", "trt"], ["2023-01-05-assylov-speech"]),
         (["--source", "official"], ["2022-01-01-zhanaozen-protest", "2022-01-05-almaty-airport",
-                                    "2022-01-05-state-of-emergency", "2022-01-05-taldykorgan",
+                                    "2022-01-05-taldykorgan", "2022-01-05-state-of-emergency",
                                     "2023-01-05-assylov-speech"]),
-        (["--source", "independent"], ["2022-01-02-pavlodar-protest", "2022-01-02-protests-begin",
+        (["--source", "independent"], ["2022-01-02-protests-begin", "2022-01-02-pavlodar-protest",
                                        "2022-01-csto-deployment"]),
         # actors by id, name, alias
         (["--actor", "Tokayev"], ["2022-01-05-almaty-airport", "2022-01-05-state-of-emergency"]),
@@ -98,6 +98,12 @@ def test_ambiguous_region_lists_candidates(tmp_path):
     data.write_text(source.replace('aliases: ["Almaty Oblast"]', 'aliases: ["Almaty Oblast", "Almaty city"]'), encoding="utf-8")
     run = invoke("timeline", "--region", "almaty city", data=data, ok=False)
     assert_usage_error(run, "ambiguous", "almaty (Almaty)", "almaty-region (Almaty Region)")
+
+
+def test_same_day_events_keep_the_files_order_not_the_ids():
+    ids = [i for i in invoke("timeline", "--date", "2022-01-02", "--json").ids() if i.startswith("2022-01-02")]
+    assert ids == ["2022-01-02-protests-begin", "2022-01-02-pavlodar-protest"]  # the file's order
+    assert ids != sorted(ids)
 
 
 def test_sorted_by_date_then_time():

@@ -12,7 +12,7 @@ these rules skip what they cannot read.
 from __future__ import annotations
 
 import re
-from typing import Iterator
+from typing import Any, Iterator
 
 from .. import collections as kinds
 from .. import dates
@@ -30,9 +30,26 @@ def _indexed(root: dict, key: str) -> list[tuple[int, dict]]:
     return [(i, r) for i, r in enumerate(items) if isinstance(r, dict)]
 
 
-def check(root: dict, collections: tuple[Collection, ...] = kinds.ALL) -> list[Issue]:
+class Context:
+    """What rules may read besides the records they check: voices, stances, quote folding."""
+
+    def __init__(self, root: dict[str, Any]):
+        from .quotes import fold
+
+        self.fold = fold
+        self.voices: dict[Any, Any] = {}
+        self.stances: dict[Any, Any] = {}
+        for key, field, into in (("actors", "voice", self.voices), ("sources", "stance", self.stances)):
+            records = root.get(key)
+            for record in records if isinstance(records, list) else []:
+                if isinstance(record, dict) and isinstance(record.get("id"), str):
+                    into[record["id"]] = record.get(field)
+
+
+def check(root: dict[str, Any], collections: tuple[Collection, ...] = kinds.ALL) -> list[Issue]:
     """Every rule problem of a parsed knowledge file, as ``(path, message)`` pairs."""
     issues: list[Issue] = []
+    context = Context(root)
     released = root.get("released")
     if isinstance(released, str) and _DATE_FORM.fullmatch(released) and not dates.is_real(released):
         issues.append((("released",), f"{released!r} is not a real date"))
@@ -53,14 +70,14 @@ def check(root: dict, collections: tuple[Collection, ...] = kinds.ALL) -> list[I
     for c in collections:
         records = _indexed(root, c.key)
         for i, record in records:
-            issues.extend(_fields(record, c.fields, (c.key, i), ids, singular))
+            issues.extend(_fields(record, c.fields, (c.key, i), ids, singular, context))
         for rule in c.rules:
-            issues.extend(rule(records))
+            issues.extend(rule(records, context))
     return issues
 
 
-def _fields(raw: dict, fields: tuple[Field, ...], path: tuple, ids: dict[str, set[str]],
-            singular: dict[str, str]) -> Iterator[Issue]:
+def _fields(raw: dict[str, Any], fields: tuple[Field, ...], path: tuple[str | int, ...], ids: dict[str, set[str]],
+            singular: dict[str, str], context: Context) -> Iterator[Issue]:
     for f in fields:
         value = raw.get(f.name)
         if value is None or f.computed:
@@ -69,7 +86,7 @@ def _fields(raw: dict, fields: tuple[Field, ...], path: tuple, ids: dict[str, se
         if f.shape is not None:
             for j, item in enumerate(value if isinstance(value, list) else []):
                 if isinstance(item, dict):
-                    yield from _fields(item, f.shape, here + (j,), ids, singular)
+                    yield from _fields(item, f.shape, here + (j,), ids, singular, context)
             continue
         values = list(enumerate(value)) if f.many and isinstance(value, list) else [(None, value)]
         for j, v in values:
@@ -82,7 +99,7 @@ def _fields(raw: dict, fields: tuple[Field, ...], path: tuple, ids: dict[str, se
                 except ValueError as exc:
                     yield (at, str(exc))
             if f.check is not None:
-                message = f.check(v)
+                message = f.check(v, context)
                 if message:
                     yield (at, message)
 

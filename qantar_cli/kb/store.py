@@ -142,10 +142,11 @@ def _raw_scalar(lines: Any, root: Any, path: tuple) -> str | None:
 
 
 class _Context:
-    """What fields' defaults may read while records are built: the sources' stances."""
+    """What fields' defaults read while records are built: the sources' stances, the actors' voices."""
 
-    def __init__(self, root: dict):
+    def __init__(self, root: dict[str, Any]):
         self.stances = {s["id"]: s["stance"] for s in root.get("sources", [])}
+        self.voices = {a["id"]: a.get("voice") for a in root.get("actors", [])}
 
 
 def build(root: dict, collections: tuple[Collection, ...] = kinds.ALL) -> dict[str, list[dict]]:

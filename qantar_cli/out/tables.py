@@ -203,10 +203,18 @@ def print_table(records: list[Record], collection: Collection, stream: IO[str], 
     draw(console, collection.columns, records, view)
 
 
+def shown(cols: tuple[Col, ...], rows: list[list[Lines]]) -> tuple[tuple[Col, ...], list[list[Lines]]]:
+    """The columns to draw, without the optional ones that are empty in every row."""
+    keep = [i for i, c in enumerate(cols) if not c.optional or any(row[i] for row in rows)]
+    if len(keep) == len(cols):
+        return cols, rows
+    return tuple(cols[i] for i in keep), [[row[i] for i in keep] for row in rows]
+
+
 def draw(console: Console, cols: tuple[Col, ...], records: list[Record], view: Any, *,
          header: bool = True, lines_between: bool = True) -> None:
     """Records as a grid of ``cols``, or as stacked blocks where the terminal is too narrow."""
-    rows = [[cell_lines(c, record, view) for c in cols] for record in records]
+    cols, rows = shown(cols, [[cell_lines(c, record, view) for c in cols] for record in records])
     widths = column_widths(console.width, cols, records, rows, gap=GAP) if console.width >= NARROW else None
     if widths is None:
         _print_stacked(console, cols, rows)
@@ -233,13 +241,12 @@ def _print_grid(console: Console, cols: tuple[Col, ...], rows: list[list[Lines]]
 
 def _print_sections(console: Console, collection: Collection, records: list[Record], rows: list[list[Lines]]) -> None:
     """A heading a record (its first column), then its other columns side by side, then its footer."""
-    heading, sides = collection.columns[0], collection.columns[1:]
     for n, (record, row) in enumerate(zip(records, rows, strict=True)):
         if n:
             console.print()
         for text, style in row[0]:
             console.print(Text(text, style=style))
-        cells = [row[1:]]
+        sides, cells = shown(collection.columns[1:], [row[1:]])
         widths = column_widths(console.width, sides, [record], cells, gap=GAP)
         if widths is None:
             _print_stacked(console, sides, cells)
@@ -248,7 +255,6 @@ def _print_sections(console: Console, collection: Collection, records: list[Reco
         note = record.get(collection.footer) if collection.footer else None
         if note:
             console.print(Text("Note: ", style="bold") + Text(visible(note), style="dim"))
-    del heading
 
 
 def _print_stacked(console: Console, cols: tuple[Col, ...], rows: list[list[Lines]]) -> None:
