@@ -16,12 +16,9 @@ import os
 from collections.abc import Iterator
 from typing import IO, Any
 
-from rich import box
 from rich.cells import cell_len, chop_cells
 from rich.console import Console
-from rich.measure import Measurement
 from rich.segment import Segment
-from rich.table import Table
 from rich.text import Text
 
 from ..spec import Col, Collection, Lines, Record
@@ -30,19 +27,7 @@ from ..text import visible, visible_lines
 NARROW = 60
 #: Widths a terminal may claim; anything outside is taken as the nearest bound.
 MIN_WIDTH, MAX_WIDTH = 20, 500
-GAP = 2  # columns apart: one blank vertical of the box plus one of padding
-
-# Like box.SIMPLE_HEAD: a rule under the header, blank verticals between columns.
-_BOX = box.Box(
-    "    \n"
-    "    \n"
-    " ── \n"
-    "    \n"
-    "    \n"
-    "    \n"
-    "    \n"
-    "    \n"
-)
+GAP = 2  # blank columns between two table columns
 
 
 class _Console(Console):
@@ -162,11 +147,47 @@ class _Block:
                 yield newline
             yield from line
 
-    def __rich_measure__(self, console: Console, options: Any) -> Measurement:
-        return Measurement(self.width, self.width)
-
     def __str__(self) -> str:  # what Rich shows if it ever needs a plain header
         return "\n".join("".join(seg.text for seg in line) for line in self.lines)
+
+
+class _Grid:
+    """Rows of wrapped cells, GAP apart, a rule under the header, a blank line between rows.
+
+    What ``rich.table.Table`` would draw with a blank box and these widths,
+    without its measuring and layout passes: the widths are known already.
+    """
+
+    def __init__(self, header: list[_Block] | None, rows: list[list[_Block]], widths: list[int],
+                 lines_between: bool):
+        self.header = header
+        self.rows = rows
+        self.widths = widths
+        self.lines_between = lines_between
+
+    def __rich_console__(self, console: Console, options: Any) -> Iterator[Segment]:
+        total = sum(self.widths) + GAP * (len(self.widths) - 1)
+        newline = Segment.line()
+        if self.header is not None:
+            yield from self._row(self.header, newline)
+            yield Segment("─" * total)
+            yield newline
+        for n, row in enumerate(self.rows):
+            if n and self.lines_between:
+                yield Segment(" " * total)
+                yield newline
+            yield from self._row(row, newline)
+
+    def _row(self, blocks: list[_Block], newline: Segment) -> Iterator[Segment]:
+        last = len(blocks) - 1
+        for j in range(max(len(b.lines) for b in blocks)):
+            for i, block in enumerate(blocks):
+                line = block.lines[j] if j < len(block.lines) else []
+                yield from line
+                room = self.widths[i] + (GAP if i < last else 0) - sum(cell_len(s.text) for s in line)
+                if room > 0:
+                    yield Segment(" " * room)
+            yield newline
 
 
 def wrap(line: str, width: int) -> list[str]:
@@ -224,19 +245,11 @@ def draw(console: Console, cols: tuple[Col, ...], records: list[Record], view: A
 
 def _print_grid(console: Console, cols: tuple[Col, ...], rows: list[list[Lines]], widths: list[int],
                 header: bool = True, lines_between: bool = True) -> None:
-    # Each column but the last is one wider than its cells, which with the
-    # box's blank vertical keeps columns GAP apart.
-    table = Table(box=_BOX, show_lines=lines_between, show_edge=False, show_header=header,
-                  header_style="bold", padding=0)
     styles: dict[str, Any] = {}
-    last = len(cols) - 1
-    for i, (c, w) in enumerate(zip(cols, widths, strict=True)):
-        head = _Block([(c.header, "bold")], w, c.justify, console, styles)
-        table.add_column(head, no_wrap=True, width=w + (GAP - 1 if i < last else 0), overflow="ignore")
-    for row in rows:
-        cells = zip(row, widths, cols, strict=True)
-        table.add_row(*(_Block(cell, w, c.justify, console, styles) for cell, w, c in cells))
-    console.print(table)
+    heads = [_Block([(c.header, "bold")], w, c.justify, console, styles) for c, w in zip(cols, widths, strict=True)]
+    body = [[_Block(cell, w, c.justify, console, styles) for cell, w, c in zip(row, widths, cols, strict=True)]
+            for row in rows]
+    console.print(_Grid(heads if header else None, body, widths, lines_between))
 
 
 def _print_sections(console: Console, collection: Collection, records: list[Record], rows: list[list[Lines]]) -> None:
