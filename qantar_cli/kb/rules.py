@@ -12,7 +12,8 @@ these rules skip what they cannot read.
 from __future__ import annotations
 
 import re
-from typing import Any, Iterator
+from collections.abc import Iterator
+from typing import Any
 
 from .. import collections as kinds
 from .. import dates

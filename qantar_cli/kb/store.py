@@ -101,10 +101,11 @@ def examine(data: bytes, name: str) -> Examined:
             problems.append(Problem(name, where, message))
             continue
         raw = _raw_scalar(lines, root, where)
+        said = message
         if raw is not None and "must be" in message:
-            message += f" (YAML read the unquoted {shortened(raw)} that way: put it in quotes)"
+            said += f" (YAML read the unquoted {shortened(raw)} that way: put it in quotes)"
         path = format_path(where)
-        problems.append(Problem(name, lines.of(root, where), f"{path}: {message}" if path else message))
+        problems.append(Problem(name, lines.of(root, where), f"{path}: {said}" if path else said))
     problems.sort(key=lambda p: (p.line or 0))
     return Examined(name, root, lines, Problems(problems, issues.total))
 
@@ -185,7 +186,7 @@ def regions_of(place_ids: Iterable[str], places: dict[str, dict]) -> list[str]:
     return list(seen)
 
 
-def load(path: str | os.PathLike[str] | None = None, *, use_cache: bool = True) -> "KnowledgeBase":
+def load(path: str | os.PathLike[str] | None = None, *, use_cache: bool = True) -> KnowledgeBase:
     """Load and validate a knowledge file (default: ``$QANTAR_DATA`` or the bundled one)."""
     name = chosen_path(path)
     data = read_bytes(name)
