@@ -16,7 +16,7 @@ import signal
 import sys
 from collections.abc import Callable
 from functools import cached_property
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -25,6 +25,12 @@ from .errors import DataError, QueryError
 from .out.writers import WRITERS
 from .spec import Choice, Collection
 from .version import __version__
+
+if TYPE_CHECKING:
+    #: A command's function, before or after Click's decorators have wrapped it.
+    Handler = Callable[..., Any]
+    #: What ``click.option`` returns: it adds an option to a command's function.
+    Decorator = Callable[[Handler], Handler]
 
 FORMATS = tuple(WRITERS)
 _GLOBAL_OPTIONS = ("--data", "--no-color", "--version")
@@ -121,7 +127,7 @@ class App:
         except DataError as exc:
             raise DataProblem(exc) from None
 
-    def select(self, key: str, renamed: dict[str, str] | None = None, **criteria: Any) -> list[dict]:
+    def select(self, key: str, renamed: dict[str, str] | None = None, **criteria: Any) -> list[dict[str, Any]]:
         from .find.query import select
 
         try:
@@ -159,7 +165,7 @@ def _date_value(ctx: click.Context, param: click.Parameter, value: str | None) -
     return value.strip()
 
 
-OPTIONS: dict[str, Callable] = {
+OPTIONS: dict[str, Decorator] = {
     "date": click.option("--date", "date", metavar="D", callback=_date_value,
                          help="Records whose date overlaps D: YYYY, YYYY-MM or YYYY-MM-DD."),
     "start": click.option("--from", "start", metavar="D", callback=_date_value,
@@ -179,22 +185,21 @@ OPTIONS: dict[str, Callable] = {
 }
 
 
-def _choice_option(f: Choice) -> Callable:
-    criterion = f.criteria[0]
-    return click.option(f"--{criterion}", criterion, type=click.Choice(f.values, case_sensitive=False),
+def _choice_option(criterion: str, values: tuple[str, ...]) -> Decorator:
+    return click.option(f"--{criterion}", criterion, type=click.Choice(values, case_sensitive=False),
                         help=f"Only {criterion}s of this {criterion}.")
 
 
-def filter_options(collection: Collection, skip: tuple[str, ...] = ("name",)) -> Callable:
+def filter_options(collection: Collection, skip: tuple[str, ...] = ("name",)) -> Decorator:
     """The options of every criterion the collection's filters accept, in their order."""
-    made: list[Callable] = []
+    made: list[Decorator] = []
     for f in collection.filters:
         if isinstance(f, Choice) and f.values is not None:
-            made.append(_choice_option(f))
+            made.append(_choice_option(f.criteria[0], f.values))
             continue
         made.extend(OPTIONS[c] for c in f.criteria if c not in skip)
 
-    def decorate(function: Callable) -> Callable:
+    def decorate(function: Handler) -> Handler:
         for option in reversed(made):
             function = option(function)
         return function
@@ -202,7 +207,7 @@ def filter_options(collection: Collection, skip: tuple[str, ...] = ("name",)) ->
     return decorate
 
 
-def output_options(f: Callable) -> Callable:
+def output_options(f: Handler) -> Handler:
     """``--format/-f`` and its short form ``--json``; commands receive ``fmt`` and ``as_json``."""
     f = click.option("--json", "as_json", is_flag=True, help="Short for --format json.")(f)
     f = click.option("-f", "--format", "fmt", type=click.Choice(FORMATS), default=None,
@@ -304,10 +309,11 @@ class QantarGroup(click.Group):
             sys.stdout.flush()
             return code if isinstance(code, int) else 0
         except click.exceptions.NoSuchOption as exc:
-            if exc.option_name in _GLOBAL_OPTIONS:
-                example = f"qantar {exc.option_name}{' PATH' if exc.option_name == '--data' else ''} timeline"
-                exc.message = f"{exc.option_name} is a global option: give it before the command, as in {example}"
-            return self._show(exc)
+            if exc.option_name not in _GLOBAL_OPTIONS:
+                return self._show(exc)
+            example = f"qantar {exc.option_name}{' PATH' if exc.option_name == '--data' else ''} timeline"
+            message = f"{exc.option_name} is a global option: give it before the command, as in {example}"
+            return self._show(click.exceptions.NoSuchOption(exc.option_name, message, exc.possibilities, exc.ctx))
         except click.ClickException as exc:
             return self._show(exc)
         except click.exceptions.Exit as exc:
@@ -322,9 +328,11 @@ class QantarGroup(click.Group):
 
     @staticmethod
     def _show(exc: click.ClickException) -> int:
+        shown = exc
         if isinstance(exc, click.UsageError) and not isinstance(exc, Usage):
-            exc.message = one_line(exc.message)
-        exc.show()
+            # Click's messages quote what was typed: shown again as a Usage, one line with controls escaped
+            shown = Usage(exc.format_message(), ctx=exc.ctx)
+        shown.show()
         return QantarGroup._flushed(exc.exit_code)
 
     @staticmethod
@@ -373,10 +381,10 @@ def version_line(data: str | None) -> str:
     return f"qantar {__version__}, knowledge base {released or 'undated'} ({digest})"
 
 
-def list_command(name: str, collection: Collection, **settings: Any) -> Callable:
+def list_command(name: str, collection: Collection, **settings: Any) -> Callable[[Handler], click.Command]:
     """A command that lists a collection, with its filters and the output options."""
 
-    def decorate(function: Callable) -> Callable:
+    def decorate(function: Handler) -> click.Command:
         return cli.command(name, **settings)(filter_options(collection)(output_options(click.pass_obj(function))))
 
     return decorate
@@ -389,7 +397,7 @@ def _run(app: App, collection: Collection, fmt: str | None, as_json: bool, crite
 
 
 @list_command("timeline", kinds.EVENTS)
-def timeline(app: App, fmt: str | None, as_json: bool, **criteria: Any) -> None:
+def timeline(app: App, /, fmt: str | None, as_json: bool, **criteria: Any) -> None:
     """What happened, day by day: the background, January 2022, the aftermath.
 
     \b
@@ -401,7 +409,7 @@ def timeline(app: App, fmt: str | None, as_json: bool, **criteria: Any) -> None:
 
 
 @list_command("figures", kinds.FIGURES)
-def figures(app: App, fmt: str | None, as_json: bool, **criteria: Any) -> None:
+def figures(app: App, /, fmt: str | None, as_json: bool, **criteria: Any) -> None:
     """The numbers: what is counted, how many, who gives them and when.
 
     For figures, --date/--from/--to apply to when a figure was stated
@@ -419,7 +427,7 @@ def figures(app: App, fmt: str | None, as_json: bool, **criteria: Any) -> None:
 @filter_options(kinds.ACTORS)
 @output_options
 @click.pass_obj
-def actors(app: App, name: str | None, fmt: str | None, as_json: bool, **criteria: Any) -> None:
+def actors(app: App, /, name: str | None, fmt: str | None, as_json: bool, **criteria: Any) -> None:
     """Who was involved, in which roles. NAME matches an id, name or alias.
 
     \b
@@ -434,7 +442,7 @@ def actors(app: App, name: str | None, fmt: str | None, as_json: bool, **criteri
 @filter_options(kinds.SOURCES)
 @output_options
 @click.pass_obj
-def sources(app: App, source_id: str | None, fmt: str | None, as_json: bool, **criteria: Any) -> None:
+def sources(app: App, /, source_id: str | None, fmt: str | None, as_json: bool, **criteria: Any) -> None:
     """The five articles: publisher, date, stance, and what each supports.
 
     With an ID (or a publisher such as kazinform), that source alone, and in
@@ -471,7 +479,7 @@ def _print_support(app: App, source_id: str) -> None:
 
 
 @list_command("disputes", kinds.DISPUTES)
-def disputes(app: App, fmt: str | None, as_json: bool, **criteria: Any) -> None:
+def disputes(app: App, /, fmt: str | None, as_json: bool, **criteria: Any) -> None:
     """Where the sources disagree: each question with its positions side by side.
 
     --source keeps the disputes in which that source, or that voice
@@ -515,7 +523,7 @@ def show(app: App, reference: str, fmt: str | None, as_json: bool) -> None:
 
 
 @list_command("places", kinds.PLACES)
-def places(app: App, fmt: str | None, as_json: bool, **criteria: Any) -> None:
+def places(app: App, /, fmt: str | None, as_json: bool, **criteria: Any) -> None:
     """The gazetteer: every place, its kind, what it lies within, its other spellings.
 
     With --region, that place and everything within it.

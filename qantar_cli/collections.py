@@ -63,7 +63,9 @@ def citation_origin(raw: Record, context: Any) -> str | None:
 
 def shared_origin(citations: Any, context: Any) -> str | None:
     """The one origin a list of raw citations shares, or None when they differ (a rule says so)."""
-    found = {citation_origin(c, context) for c in citations if isinstance(c, dict)} if isinstance(citations, list) else set()
+    if not isinstance(citations, list):
+        return None
+    found = {citation_origin(c, context) for c in citations if isinstance(c, dict)}
     return found.pop() if len(found) == 1 else None
 
 

@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from .problem import Problem as Problem  # noqa: PLC0414  (re-exported, imported lazily below)
+    from .problem import Problem as Problem  # re-exported: ``__getattr__`` below imports it at run time
 
 #: At most this many problems of a knowledge file are reported; the rest are counted.
 LIMIT = 100

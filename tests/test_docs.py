@@ -59,7 +59,8 @@ def test_readme_explains_exactly_the_tag_vocabulary():
 
     from qantar_cli.kb.files import schema_path
 
-    schema = json.loads(open(schema_path(), encoding="utf-8").read())
+    with open(schema_path(), encoding="utf-8") as handle:
+        schema = json.load(handle)
     vocabulary = schema["definitions"]["event"]["properties"]["tags"]["items"]["enum"]
     section = README.split("\n## Tags\n", 1)[1].split("\n## ", 1)[0]
     explained = re.findall(r"^- `([a-z0-9-]+)` — \S", section, re.M)

@@ -1,7 +1,6 @@
 """Bad knowledge files: exit 1, ``file:line: message`` on stderr, no traceback."""
 
 import pytest
-
 from conftest import MINI, invoke
 
 GOOD = MINI.read_text(encoding="utf-8")

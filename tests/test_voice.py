@@ -4,8 +4,8 @@ import re
 from collections import defaultdict
 
 import pytest
-
 from conftest import MINI, TESTS, invoke
+
 from qantar_cli import load
 from qantar_cli.spec import citations_of
 

@@ -131,7 +131,7 @@ def _not_json(constant: str) -> Any:
     raise ValueError(f"{constant} is not JSON")
 
 
-def get(cache_key: str) -> dict[str, list[dict]] | None:
+def get(cache_key: str) -> dict[str, list[dict[str, Any]]] | None:
     """The records stored under ``cache_key``, or None unless a verified entry has them."""
     payload = get_bytes(cache_key, "json")
     if payload is None:

@@ -50,7 +50,8 @@ def schema_path() -> str:
 
 MAX_BYTES = 64 * 1024 * 1024
 _CHUNK = 1 << 20
-_TOO_LARGE = f"the file is larger than {MAX_BYTES // 2**20} MiB; a knowledge file may be at most {MAX_BYTES // 2**20} MiB"
+_TOO_LARGE = (f"the file is larger than {MAX_BYTES // 2**20} MiB; "
+              f"a knowledge file may be at most {MAX_BYTES // 2**20} MiB")
 
 
 def display_name(path: str) -> str:

@@ -12,18 +12,19 @@ these rules skip what they cannot read.
 from __future__ import annotations
 
 import re
-from typing import Any, Iterator
+from collections.abc import Iterator
+from typing import Any
 
 from .. import collections as kinds
 from .. import dates
 from ..spec import Collection, Field
 
-Issue = tuple[tuple, str]
+Issue = tuple[tuple[Any, ...], str]  # (a path into the file, the message)
 
 _DATE_FORM = re.compile(r"[0-9]{4}(-[0-9]{2}(-[0-9]{2})?)?")
 
 
-def _indexed(root: dict, key: str) -> list[tuple[int, dict]]:
+def _indexed(root: dict[str, Any], key: str) -> list[tuple[int, dict[str, Any]]]:
     items = root.get(key)
     if not isinstance(items, list):
         return []
@@ -55,7 +56,7 @@ def check(root: dict[str, Any], collections: tuple[Collection, ...] = kinds.ALL)
         issues.append((("released",), f"{released!r} is not a real date"))
     ids: dict[str, set[str]] = {c.key: set() for c in collections}
     singular = {c.key: c.kind for c in collections}
-    first: dict[str, tuple] = {}
+    first: dict[str, tuple[str, int]] = {}
     for c in collections:
         for i, record in _indexed(root, c.key):
             rid = record.get("id")
@@ -84,11 +85,12 @@ def _fields(raw: dict[str, Any], fields: tuple[Field, ...], path: tuple[str | in
             continue
         here = path + (f.name,)
         if f.shape is not None:
-            for j, item in enumerate(value if isinstance(value, list) else []):
+            for i, item in enumerate(value if isinstance(value, list) else []):
                 if isinstance(item, dict):
-                    yield from _fields(item, f.shape, here + (j,), ids, singular, context)
+                    yield from _fields(item, f.shape, here + (i,), ids, singular, context)
             continue
-        values = list(enumerate(value)) if f.many and isinstance(value, list) else [(None, value)]
+        values: list[tuple[int | None, Any]] = (list(enumerate(value)) if f.many and isinstance(value, list)
+                                                else [(None, value)])
         for j, v in values:
             at = here if j is None else here + (j,)
             if f.ref is not None and isinstance(v, str) and v not in ids[f.ref]:

@@ -199,7 +199,11 @@ class Validator:
             for part in ref[2:].split("/"):
                 target = target[part]
             slot: list[Check] = []
-            self._refs[ref] = lambda v, p, out: slot[0](v, p, out)  # for cycles
+
+            def forward(v: Any, p: Path, out: Issues) -> None:  # for cycles: the check is compiled below
+                slot[0](v, p, out)
+
+            self._refs[ref] = forward
             slot.append(self._compile(target))
             self._refs[ref] = slot[0]
         return self._refs[ref]
@@ -239,7 +243,8 @@ class Validator:
             checks.append(check_pattern)
 
         if "minLength" in schema:
-            checks.append(self._bound(schema["minLength"], lambda v, n: len(v) >= n, "at least {} characters long", str))
+            checks.append(self._bound(schema["minLength"], lambda v, n: len(v) >= n,
+                                      "at least {} characters long", str))
         if "maxLength" in schema:
             checks.append(self._bound(schema["maxLength"], lambda v, n: len(v) <= n, "at most {} characters long", str))
         if "minimum" in schema:
@@ -247,7 +252,8 @@ class Validator:
         if "maximum" in schema:
             checks.append(self._bound(schema["maximum"], lambda v, n: v <= n, "at most {}", (int, float)))
         if "minItems" in schema:
-            checks.append(self._bound(schema["minItems"], lambda v, n: len(v) >= n, "a list of at least {} items", list))
+            checks.append(self._bound(schema["minItems"], lambda v, n: len(v) >= n,
+                                      "a list of at least {} items", list))
 
         if "required" in schema or "properties" in schema or "additionalProperties" in schema:
             checks.append(self._object(schema))

@@ -19,6 +19,8 @@ from .files import bundled_path, display_name, read_bytes, schema_path
 
 if TYPE_CHECKING:
     from ..errors import Problem
+    from ..spec import Record
+    from .yamlread import Lines
 
 ENV_DATA = "QANTAR_DATA"
 
@@ -30,12 +32,13 @@ def chosen_path(path: str | os.PathLike[str] | None = None) -> str:
     return os.environ.get(ENV_DATA) or bundled_path()
 
 
-def _schema() -> dict:
+def _schema() -> dict[str, Any]:
     with open(schema_path(), encoding="utf-8") as handle:
-        return json.load(handle)
+        schema: dict[str, Any] = json.load(handle)
+    return schema
 
 
-def parse(data: bytes, name: str) -> tuple[dict[str, list[dict]] | None, list[Problem]]:
+def parse(data: bytes, name: str) -> tuple[dict[str, list[Record]] | None, list[Problem]]:
     """Parse and check a knowledge file's bytes.
 
     Returns the collections in contract form (``None`` if there are any
@@ -50,14 +53,14 @@ def parse(data: bytes, name: str) -> tuple[dict[str, list[dict]] | None, list[Pr
 class Examined:
     """A parsed knowledge file: its raw tree, the lines of its keys, its problems."""
 
-    def __init__(self, name: str, root: dict, lines: Any, problems: list[Problem]):
+    def __init__(self, name: str, root: dict[str, Any], lines: Lines, problems: list[Problem]):
         self.name = name
         self.root = root
         self.lines = lines
         self.problems = problems
         self.records = None if problems else build(root)
 
-    def line_of(self, path: tuple) -> int | None:
+    def line_of(self, path: tuple[Any, ...]) -> int | None:
         return self.lines.of(self.root, path)
 
 
@@ -101,10 +104,11 @@ def examine(data: bytes, name: str) -> Examined:
             problems.append(Problem(name, where, message))
             continue
         raw = _raw_scalar(lines, root, where)
+        said = message
         if raw is not None and "must be" in message:
-            message += f" (YAML read the unquoted {shortened(raw)} that way: put it in quotes)"
+            said += f" (YAML read the unquoted {shortened(raw)} that way: put it in quotes)"
         path = format_path(where)
-        problems.append(Problem(name, lines.of(root, where), f"{path}: {message}" if path else message))
+        problems.append(Problem(name, lines.of(root, where), f"{path}: {said}" if path else said))
     problems.sort(key=lambda p: (p.line or 0))
     return Examined(name, root, lines, Problems(problems, issues.total))
 
@@ -131,7 +135,7 @@ def _yaml11_numbers(lines: Any, issues: Any) -> None:
                        key, shortened(text))
 
 
-def _raw_scalar(lines: Any, root: Any, path: tuple) -> str | None:
+def _raw_scalar(lines: Any, root: Any, path: tuple[Any, ...]) -> str | None:
     node = root
     for step in path[:-1]:
         try:
@@ -149,7 +153,7 @@ class _Context:
         self.voices = {a["id"]: a.get("voice") for a in root.get("actors", [])}
 
 
-def build(root: dict, collections: tuple[Collection, ...] = kinds.ALL) -> dict[str, list[dict]]:
+def build(root: dict[str, Any], collections: tuple[Collection, ...] = kinds.ALL) -> dict[str, list[Record]]:
     """Valid raw collections -> contract records, with computed fields."""
     context = _Context(root)
     data = {c.key: [normalise(r, c.fields, context) for r in root[c.key]] for c in collections}
@@ -161,7 +165,7 @@ def build(root: dict, collections: tuple[Collection, ...] = kinds.ALL) -> dict[s
     return data
 
 
-def region_of(place_id: str, places: dict[str, dict]) -> str:
+def region_of(place_id: str, places: dict[str, Record]) -> str:
     """The region-level place a place belongs to.
 
     That is the place itself or the ancestor that sits directly in the
@@ -173,19 +177,19 @@ def region_of(place_id: str, places: dict[str, dict]) -> str:
         parent = places[node["within"]]
         if parent["within"] is None:
             # a site placed directly in the country has no known region
-            return node["id"] if node["kind"] in ("region", "city") else parent["id"]
+            return str(node["id"] if node["kind"] in ("region", "city") else parent["id"])
         node = parent
-    return node["id"]
+    return str(node["id"])
 
 
-def regions_of(place_ids: Iterable[str], places: dict[str, dict]) -> list[str]:
+def regions_of(place_ids: Iterable[str], places: dict[str, Record]) -> list[str]:
     seen: dict[str, None] = {}
     for pid in place_ids:
         seen.setdefault(region_of(pid, places), None)
     return list(seen)
 
 
-def load(path: str | os.PathLike[str] | None = None, *, use_cache: bool = True) -> "KnowledgeBase":
+def load(path: str | os.PathLike[str] | None = None, *, use_cache: bool = True) -> KnowledgeBase:
     """Load and validate a knowledge file (default: ``$QANTAR_DATA`` or the bundled one)."""
     name = chosen_path(path)
     data = read_bytes(name)
@@ -193,7 +197,7 @@ def load(path: str | os.PathLike[str] | None = None, *, use_cache: bool = True) 
     records = cache.get(key) if key else None
     if records is None:
         records, problems = parse(data, display_name(name))
-        if problems:
+        if records is None:  # there are problems
             raise DataError(problems)
         if key:
             cache.put(key, records)
@@ -206,20 +210,20 @@ class KnowledgeBase:
     Queries live in ``qantar_cli.find.query`` (``qantar_cli.select``).
     """
 
-    def __init__(self, data: dict[str, list[dict]], path: str = "<memory>"):
+    def __init__(self, data: dict[str, list[Record]], path: str = "<memory>"):
         self.path = path
         self.data = data
-        self.by_id: dict[str, tuple[str, dict]] = {}
+        self.by_id: dict[str, tuple[str, Record]] = {}
         for key, records in data.items():
             for record in records:
                 self.by_id[record["id"]] = (key, record)
         self.places = {p["id"]: p for p in data.get("places", [])}
         self._ancestors: dict[str, frozenset[str]] = {}
 
-    def __getitem__(self, key: str) -> list[dict]:
+    def __getitem__(self, key: str) -> list[Record]:
         return self.data[key]
 
-    def get(self, record_id: str) -> tuple[str, dict] | None:
+    def get(self, record_id: str) -> tuple[str, Record] | None:
         """``(collection key, record)`` of the record with this id, or None."""
         return self.by_id.get(record_id)
 

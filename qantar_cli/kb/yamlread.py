@@ -278,7 +278,8 @@ def read(text: str, name: str) -> tuple[Any, Lines]:
                 if event.anchor is not None:
                     raise fail("anchors and aliases are not allowed in a knowledge file", event.start_mark)
                 if event.tag is not None and event.tag != "!" and event.tag not in _CORE_TAGS:
-                    raise fail(f"the tag {shortened(event.tag, 60)} is not allowed in a knowledge file", event.start_mark)
+                    raise fail(f"the tag {shortened(event.tag, 60)} is not allowed in a knowledge file",
+                               event.start_mark)
                 if len(outer) >= MAX_DEPTH:
                     raise fail(f"the file nests deeper than {MAX_DEPTH} levels", event.start_mark)
                 outer.append((container, is_map, key, offsets, raw, start_line, start_mark))
