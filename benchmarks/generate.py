@@ -53,7 +53,8 @@ def generate(factor: int) -> dict:
             f = copy.deepcopy(figure)
             f["id"] = rename(f["id"], n)
             f["as_of"] = shift_year(f["as_of"], years)
-            f["value"] = f["value"] + (n - 1)
+            if f.get("value") is not None:  # a vague quantity has none
+                f["value"] = f["value"] + (n - 1)
             if f.get("value_max") is not None:
                 f["value_max"] = f["value_max"] + (n - 1)
             if f.get("claimed_by"):
