@@ -100,16 +100,15 @@ class Asker:
         return {c.id for c in pool if needle and any(needle in names.key(n) for n in c.names)}
 
     def sources(self, texts: list[str]) -> tuple[set[str], set[str]]:
+        ids: set[str] = set()
+        voices = {text.strip().lower() for text in texts if text.strip().lower() in VOICES}
+        named = [text for text in texts if text.strip().lower() not in VOICES]
+        if not named:
+            return ids, voices  # a voice asks nothing of the resolver
         from . import names
 
-        ids: set[str] = set()
-        voices: set[str] = set()
         pool = candidates(self.kb, "sources")
-        for text in texts:
-            wanted = text.strip().lower()
-            if wanted in VOICES:
-                voices.add(wanted)
-                continue
+        for text in named:
             try:
                 ids.update(names.resolve(text, pool, "source", "source"))
             except QueryError as exc:

@@ -8,7 +8,6 @@ imports Rich, and only when it runs.
 
 from __future__ import annotations
 
-import json
 import re
 import sys
 from collections.abc import Callable
@@ -50,6 +49,8 @@ _UNSAFE = re.compile("[\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
 
 
 def _json_text(value: Any, **options: Any) -> str:
+    import json  # here, so that --help and the tables never pay for it
+
     text = json.dumps(value, allow_nan=False, **options)
     return _UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
 
