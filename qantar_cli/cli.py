@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import errno
 import os
-import signal
+import _signal  # the built-in: the signal module's enums cost more than they give here
 import sys
 from collections.abc import Callable
 from functools import cached_property
@@ -267,8 +267,8 @@ def _takes_sigint() -> bool:
     """Whether SIGINT is ours to handle: not ignored by the caller, and this is the main thread."""
     import threading
 
-    current = signal.getsignal(signal.SIGINT)
-    return threading.current_thread() is threading.main_thread() and current is not signal.SIG_IGN
+    current = _signal.getsignal(_signal.SIGINT)
+    return threading.current_thread() is threading.main_thread() and current is not _signal.SIG_IGN
 
 
 def _working_directory_gone() -> bool:
@@ -298,7 +298,7 @@ class QantarGroup(click.Group):
             return super().main(args, prog_name, complete_var, standalone_mode, **extra)
         _prepare_streams()
         if _takes_sigint():
-            signal.signal(signal.SIGINT, signal.default_int_handler)  # from here on, KeyboardInterrupt
+            _signal.signal(_signal.SIGINT, _signal.default_int_handler)  # from here on, KeyboardInterrupt
         sys.exit(self._run(args, prog_name, complete_var, **extra))
 
     def _run(self, args: Any, prog_name: str | None, complete_var: str | None, **extra: Any) -> int:
@@ -536,8 +536,8 @@ def places(app: App, /, fmt: str | None, as_json: bool, **criteria: Any) -> None
 
 
 @cli.command()
-@click.argument("path", required=False, type=click.Path(dir_okay=True))
-@click.option("--texts", metavar="DIR", type=click.Path(exists=True, file_okay=False),
+@click.argument("path", required=False)
+@click.option("--texts", metavar="DIR",
               help="Check every quote against the archived article texts in DIR (found by SHA-256).")
 @click.pass_context
 def validate(ctx: click.Context, path: str | None, texts: str | None) -> None:
@@ -553,6 +553,9 @@ def validate(ctx: click.Context, path: str | None, texts: str | None) -> None:
     """
     from .kb.validate import validate_file
 
+    if texts is not None and not os.path.isdir(texts):
+        reason = "does not exist" if not os.path.exists(texts) else "is not a directory"
+        raise Usage(f"{texts!r} {reason}: give the directory of the archived article texts.", "'--texts'")
     report = validate_file(path if path is not None else ctx.obj.data, texts)
     try:
         for line in report.lines():
