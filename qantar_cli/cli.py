@@ -10,9 +10,9 @@ message that reaches stderr is one line a problem, with controls escaped.
 
 from __future__ import annotations
 
+import _signal  # the built-in: the signal module's enums cost more than they give here
 import errno
 import os
-import _signal  # the built-in: the signal module's enums cost more than they give here
 import sys
 from collections.abc import Callable
 from functools import cached_property
