@@ -10,7 +10,6 @@ message that reaches stderr is one line a problem, with controls escaped.
 
 from __future__ import annotations
 
-import _signal  # the built-in: the signal module's enums cost more than they give here
 import errno
 import os
 import sys
@@ -19,6 +18,11 @@ from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
 import click
+
+if TYPE_CHECKING:
+    import signal as _signal  # the same functions, with the stubs _signal lacks
+else:
+    import _signal  # the built-in: the signal module's enums cost more than they give here
 
 from . import collections as kinds
 from .errors import DataError, QueryError

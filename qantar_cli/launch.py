@@ -15,7 +15,11 @@ do by then. Only the console script and ``python -m qantar_cli`` come here;
 the library and Click's test runner never do.
 """
 
-import _signal
+TYPE_CHECKING = False  # typing itself would cost an import here
+if TYPE_CHECKING:
+    import signal as _signal  # the same functions, with the stubs _signal lacks
+else:
+    import _signal
 
 
 def _quiet_exit(signum: int, frame: object) -> None:
