@@ -31,7 +31,6 @@ _FOLD = str.maketrans(
     }
 )
 _SPACE = re.compile(r"\s+")
-ELLIPSIS = re.compile(r"\u2026|\.\.\.|\[\s*\.\.+\s*\]")
 
 
 def fold(text: str) -> str:
