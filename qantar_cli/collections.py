@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 from . import dates
-from .display import figure_value, positions_cell, role_text, roles_cell, sources_cell
+from .display import figure_value, positions_cell, role_text, roles_cell, sources_cell, unit_of
 from .spec import (
     Actors,
     Choice,
@@ -383,7 +383,8 @@ FIGURES = Collection(
              Choice("category", "category")),
     order=lambda r: (r["category"], r["id"]),
     columns=(
-        Col("Value", lines((lambda r, view: figure_value(r), "bold"), ("unit", "dim"), (_stated_words, "italic")),
+        Col("Value", lines((lambda r, view: figure_value(r), "bold"), (lambda r, view: unit_of(r), "dim"),
+                           (_stated_words, "italic")),
             justify="right", keep=lambda r: [figure_value(r)]),
         Col("What", lines(("label", ""), (_figure_about, "dim"), (_sources_line, "cyan")), ratio=4, keep=source_ids),
         Col("As of", lines(("as_of", ""), ("origin", _voice("origin"))), no_wrap=True),

@@ -51,6 +51,27 @@ _QUALIFIER_WORDS = {
 }
 
 
+_SINGULAR = {"people": "person", "children": "child"}
+
+
+def unit_of(record: dict[str, Any]) -> str:
+    """A figure's unit as a person reads it beside its value: ``1 person``, ``238 people``.
+
+    The knowledge base writes units in the plural; a value of exactly one
+    (not a range) takes the singular of a one-word unit.
+    """
+    unit = str(record.get("unit") or "")
+    if record.get("value") != 1 or record.get("value_max") is not None or " " in unit:
+        return unit
+    if unit in _SINGULAR:
+        return _SINGULAR[unit]
+    if unit.endswith("ies"):
+        return unit[:-3] + "y"
+    if unit.endswith(("sses", "xes", "ches", "shes")):
+        return unit[:-2]
+    return unit[:-1] if unit.endswith("s") and not unit.endswith("ss") else unit
+
+
 def number(value: float | int) -> str:
     if isinstance(value, float) and not value.is_integer():
         return f"{value:,}"

@@ -66,3 +66,14 @@ def test_table_right_aligns_values_and_words_qualifiers():
     # right alignment: the value ends where the column ends on every row
     ends = {line.index(v) + len(v) for line in out.splitlines() for v in ("238", "about 3,000", "4–8") if v in line}
     assert len(ends) == 1
+
+
+@pytest.mark.parametrize("unit, value, value_max, shown", [
+    ("people", 1, None, "person"), ("people", 2, None, "people"), ("children", 1, None, "child"),
+    ("years", 1, None, "year"), ("parties", 1, None, "party"), ("businesses", 1, None, "business"),
+    ("years", 1, 3, "years"), ("gun ammunition", 1, None, "gun ammunition"), ("USD", 1, None, "USD"),
+])
+def test_a_single_unit_reads_in_the_singular(unit, value, value_max, shown):
+    from qantar_cli.display import unit_of
+
+    assert unit_of({"unit": unit, "value": value, "value_max": value_max}) == shown
