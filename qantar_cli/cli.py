@@ -41,10 +41,13 @@ _GLOBAL_OPTIONS = ("--data", "--no-color", "--version")
 
 
 def one_line(text: object) -> str:
-    """``text.one_line``, imported when a message is written: the answer's path never needs it."""
+    """``text.one_line``, imported only for text that needs it: most messages are printable as they are."""
+    shown = "" if text is None else str(text)
+    if shown.isprintable():  # no control, separator, format character or lone surrogate
+        return shown
     from .text import one_line as escape
 
-    return escape(text)
+    return escape(shown)
 
 
 def say(message: str) -> None:
@@ -143,14 +146,20 @@ class App:
              criteria: dict[str, Any] | None = None) -> None:
         from .out.writers import write
 
+        left_out = getattr(records, "left_out", 0)
         if fmt == "table" and not records:
             say(f"no {collection.key} match {describe(criteria or {})}.")
-            return
-        write(fmt, records, collection, sys.stdout, View(self))
+        else:
+            write(fmt, records, collection, sys.stdout, View(self))
+        if left_out:
+            kind, verb = (collection.key, "were") if left_out != 1 else (collection.kind, "was")
+            say(f"{left_out} {kind} dated less precisely than asked (only to the month or year) "
+                f"{verb} left out: add --coarse to include them.")
 
 
 def describe(criteria: dict[str, Any]) -> str:
-    given = [f"{OPTION_NAMES.get(k, '--' + k)} {v}" for k, v in criteria.items() if v not in (None, [], ())]
+    given = [f"{OPTION_NAMES.get(k, '--' + k)} {v}" for k, v in criteria.items()
+             if v not in (None, [], (), False) and v is not True]
     return " ".join(given) if given else "the query"
 
 
@@ -176,6 +185,9 @@ OPTIONS: dict[str, Decorator] = {
                           help="Records on or after D (inclusive)."),
     "end": click.option("--to", "end", metavar="D", callback=_date_value,
                         help="Records on or before D (inclusive)."),
+    "coarse": click.option("--coarse", is_flag=True, default=False,
+                           help="With a date filter, add the records dated less precisely than it "
+                                "(known only to the month or year) that overlap it."),
     "region": click.option("--region", metavar="R",
                            help="A place by id, name or alias (mangistau, Almaty, Taldykorgan); "
                                 "a region includes everything within it."),

@@ -45,6 +45,11 @@ def span(text: str) -> Span:
     return one, one
 
 
+def precision(text: str) -> int:
+    """How precisely a date is known: 1 the year, 2 the month, 3 the day."""
+    return {4: 1, 7: 2}.get(len(text.strip()), 3)
+
+
 def days_in_month(year: int, month: int) -> int:
     if month == 2:
         return 29 if year % 4 == 0 and (year % 100 != 0 or year % 400 == 0) else 28

@@ -122,45 +122,78 @@ class Filter:
     def test(self, record: Record, prepared: Any, ask: Ask) -> bool:
         raise NotImplementedError
 
+    def near(self, record: Record, prepared: Any) -> bool:
+        """Whether a record this filter refused would pass with a looser form of it (see ``Dates``)."""
+        return False
+
 
 class Dates(Filter):
     """``date``, ``start``, ``end``: records whose date span meets the one asked for.
 
     ``start`` and ``end`` name the fields holding the record's first and
-    (optionally) last date.
+    (optionally) last date. A record matches when its span lies wholly
+    inside the one asked for, or overlaps it and is dated at least as
+    precisely: ``--date 2022-01-05`` gives that day's records and the
+    day-dated spans across it, not those known only to "January 2022".
+    A range (``start``/``end``) needs the precision of its finest bound for
+    a partial overlap. ``coarse`` adds the coarser overlapping records;
+    without it, ``near`` tells which ones were left out for that reason.
     """
 
-    criteria = ("date", "start", "end")
+    criteria = ("date", "start", "end", "coarse")
 
     def __init__(self, start: str, end: str | None = None):
         self.start = start
         self.end = end
 
-    def prepare(self, given: dict[str, list[str]], ask: Ask, records: list[Record]) -> Any:
-        wanted: list[list[dates.Span]] = []  # every group must meet, any span of a group
+    def prepare(self, given: dict[str, list[Any]], ask: Ask, records: list[Record]) -> Any:
+        # every group must be met, by any (span, precision) of the group
+        wanted: list[list[tuple[dates.Span, int]]] = []
         if given.get("date"):
-            wanted.append([span_of(value, "date") for value in given["date"]])
-        first = [span_of(v, "start")[0] for v in given.get("start", [])]
-        last = [span_of(v, "end")[1] for v in given.get("end", [])]
+            wanted.append([(span_of(value, "date"), dates.precision(value)) for value in given["date"]])
+        first = [(span_of(v, "start")[0], dates.precision(v)) for v in given.get("start", [])]
+        last = [(span_of(v, "end")[1], dates.precision(v)) for v in given.get("end", [])]
         if first or last:
-            low = min(first) if first else dates.FIRST
-            high = max(last) if last else dates.LAST
+            low = min(day for day, _ in first) if first else dates.FIRST
+            high = max(day for day, _ in last) if last else dates.LAST
             if low > high:
                 raise QueryError(f"the start {given['start'][0]} comes after the end {given['end'][0]}: "
                                  "nothing can match", criterion="start", value=given["start"][0])
-            wanted.append([(low, high)])
-        return wanted
+            wanted.append([((low, high), max(p for _, p in first + last))])
+        coarse = any(given.get("coarse", []))
+        return wanted, coarse
 
     def span(self, record: Record) -> dates.Span:
         first = dates.span(record[self.start])
         last_text = record.get(self.end) if self.end else None
         return (first[0], dates.span(last_text)[1]) if last_text else first
 
+    def _precision(self, record: Record) -> int:
+        last_text = record.get(self.end) if self.end else None
+        return min(dates.precision(record[self.start]), dates.precision(last_text) if last_text else 3)
+
     def test(self, record: Record, prepared: Any, ask: Ask) -> bool:
+        wanted, coarse = prepared
         if record.get(self.start) is None:
             return False
+        mine, finest = self.span(record), self._precision(record)
+        return all(any(_meets(mine, finest, span, precision, coarse) for span, precision in group)
+                   for group in wanted)
+
+    def near(self, record: Record, prepared: Any) -> bool:
+        """Left out only because it is dated less precisely than asked (``coarse`` would add it)."""
+        wanted, coarse = prepared
+        if coarse or record.get(self.start) is None:
+            return False
         mine = self.span(record)
-        return all(any(dates.overlaps(mine, s) for s in spans) for spans in prepared)
+        return all(any(dates.overlaps(mine, span) for span, _ in group) for group in wanted)
+
+
+def _meets(mine: dates.Span, finest: int, span: dates.Span, precision: int, coarse: bool) -> bool:
+    if not dates.overlaps(mine, span):
+        return False
+    inside = span[0] <= mine[0] and mine[1] <= span[1]
+    return inside or coarse or finest >= precision
 
 
 def span_of(text: str, criterion: str) -> dates.Span:

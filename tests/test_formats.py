@@ -50,7 +50,7 @@ def test_csv_round_trips(command, kind):
 
 
 def test_csv_lists_are_joined():
-    rows = list(csv.DictReader(io.StringIO(invoke("timeline", "--date", "2022-01-05", "-f", "csv").stdout)))
+    rows = list(csv.DictReader(io.StringIO(invoke("timeline", "--date", "2022-01-05", "--coarse", "-f", "csv").stdout)))
     csto = next(r for r in rows if r["id"] == "2022-01-csto-deployment")
     assert csto["actors"] == "csto; russia"
     assert csto["end_date"] == "" and csto["time"] == ""

@@ -20,17 +20,24 @@ CSTO = ["2022-01-csto-deployment"]
     "args, expected",
     [
         ([], ALL),
-        # a day matches that day, the month-precision CSTO event, and the emergency span
+        # a day matches that day and the day-dated emergency span across it, not the CSTO
+        # event known only to the month (--coarse adds it)
         (["--date", "2022-01-05"], ["2022-01-05-almaty-airport", "2022-01-05-taldykorgan",
-                                    "2022-01-05-state-of-emergency", "2022-01-csto-deployment"]),
-        (["--date", "2022-01-10"], ["2022-01-05-state-of-emergency", "2022-01-csto-deployment"]),
-        (["--date", "2022-01"], ALL[:-1]),
+                                    "2022-01-05-state-of-emergency"]),
+        (["--date", "2022-01-05", "--coarse"], ["2022-01-05-almaty-airport", "2022-01-05-taldykorgan",
+                                                "2022-01-05-state-of-emergency", "2022-01-csto-deployment"]),
+        (["--date", "2022-01-10"], ["2022-01-05-state-of-emergency"]),
+        (["--date", "2022-01-10", "--coarse"], ["2022-01-05-state-of-emergency", "2022-01-csto-deployment"]),
+        (["--date", "2022-01"], ALL[:-1]),  # the month event lies wholly inside the month
         (["--date", "2023"], ["2023-01-05-assylov-speech"]),
         (["--date", "2021"], []),
-        (["--from", "2022-01-05"], ALL[3:]),  # the month-long CSTO event overlaps
-        (["--to", "2022-01-01"], ["2022-01-01-zhanaozen-protest", "2022-01-csto-deployment"]),
-        (["--from", "2022-01-02", "--to", "2022-01-02"],
-         ["2022-01-02-protests-begin", "2022-01-02-pavlodar-protest", "2022-01-csto-deployment"]),
+        (["--from", "2022-01-05"], ["2022-01-05-almaty-airport", "2022-01-05-taldykorgan",
+                                    "2022-01-05-state-of-emergency", "2023-01-05-assylov-speech"]),
+        (["--from", "2022-01-05", "--coarse"], ALL[3:]),  # the month-long CSTO event overlaps
+        (["--to", "2022-01-01"], ["2022-01-01-zhanaozen-protest"]),
+        (["--from", "2022-01-02", "--to", "2022-01-02"], ["2022-01-02-protests-begin", "2022-01-02-pavlodar-protest"]),
+        (["--from", "2022-01", "--to", "2022-01-02"],  # the finest bound decides: a day
+         ["2022-01-01-zhanaozen-protest", "2022-01-02-protests-begin", "2022-01-02-pavlodar-protest"]),
         # regions: a region matches what lies within it, by id, name or alias
         (["--region", "mangistau"], ["2022-01-01-zhanaozen-protest", "2022-01-02-protests-begin"]),
         (["--region", "Mangystau Region"], ["2022-01-01-zhanaozen-protest", "2022-01-02-protests-begin"]),
@@ -66,7 +73,20 @@ CSTO = ["2022-01-csto-deployment"]
 def test_filters(args, expected):
     run = invoke("timeline", *args, "--json")
     assert run.ids() == expected
-    assert run.stderr == ""
+    assert run.stderr in ("", "qantar: 1 event dated less precisely than asked (only to the month or year) "
+                              "was left out: add --coarse to include them.\n")
+
+
+@pytest.mark.parametrize("fmt", ["json", "ndjson", "csv", "table"])
+def test_records_left_out_for_their_precision_are_counted_on_stderr(fmt):
+    run = invoke("timeline", "--date", "2022-01-05", "-f", fmt)
+    assert "2022-01-csto-deployment" not in run.stdout
+    assert run.stderr == ("qantar: 1 event dated less precisely than asked (only to the month or year) "
+                          "was left out: add --coarse to include them.\n")
+    coarse = invoke("timeline", "--date", "2022-01-05", "--coarse", "-f", fmt)
+    assert "2022-01-csto-deployment" in coarse.stdout and coarse.stderr == ""
+    exact = invoke("timeline", "--date", "2022-01", "-f", fmt)  # nothing coarser than a month here
+    assert exact.stderr == ""
 
 
 @pytest.mark.parametrize(

@@ -151,8 +151,22 @@ def select(kb: KnowledgeBase, key: str | Collection, **criteria: Any) -> list[Re
         mine = {c: given[c] for c in f.criteria if c in given}
         if mine:
             tests.append((f, f.prepare(mine, ask, records)))
-    found = [r for r in records if all(f.test(r, prepared, ask) for f, prepared in tests)]
-    return sorted(found, key=collection.order)
+    found = Selection()
+    for r in records:
+        failed = [(f, prepared) for f, prepared in tests if not f.test(r, prepared, ask)]
+        if not failed:
+            found.append(r)
+        elif all(f.near(r, prepared) for f, prepared in failed):
+            found.left_out += 1
+    found.sort(key=collection.order)
+    return found
+
+
+class Selection(list[Record]):
+    """The records a query found; ``left_out`` counts those a date filter left out for being
+    dated less precisely than asked (``coarse=True`` includes them)."""
+
+    left_out = 0
 
 
 def collection_of(key: str) -> Collection:
