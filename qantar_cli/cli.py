@@ -158,29 +158,33 @@ class App:
 
 
 def describe(criteria: dict[str, Any]) -> str:
-    given = [f"{OPTION_NAMES.get(k, '--' + k)} {v}" for k, v in criteria.items()
-             if v not in (None, [], (), False) and v is not True]
+    given = [f"{OPTION_NAMES.get(k, '--' + k)} {one}" for k, v in criteria.items()
+             if v not in (None, [], (), False) and v is not True
+             for one in ((v,) if isinstance(v, str) else v)]
     return " ".join(given) if given else "the query"
 
 
 # -- options --------------------------------------------------------------------
 
 
-def _date_value(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+def _date_value(ctx: click.Context, param: click.Parameter, value: Any) -> Any:
+    """A date option's value (or each of a repeated one's), checked to be a real date."""
     if value is None:
         return None
     from .dates import span
 
-    try:
-        span(value)
-    except ValueError as exc:
-        raise click.BadParameter(one_line(f"{exc}.")) from None
-    return value.strip()
+    for one in (value,) if isinstance(value, str) else value:
+        try:
+            span(one)
+        except ValueError as exc:
+            raise click.BadParameter(one_line(f"{exc}.")) from None
+    return value.strip() if isinstance(value, str) else tuple(one.strip() for one in value)
 
 
 OPTIONS: dict[str, Decorator] = {
-    "date": click.option("--date", "date", metavar="D", callback=_date_value,
-                         help="Records whose date overlaps D: YYYY, YYYY-MM or YYYY-MM-DD."),
+    "date": click.option("--date", "date", metavar="D", callback=_date_value, multiple=True,
+                         help="Records of D (YYYY, YYYY-MM or YYYY-MM-DD), dated at least as precisely "
+                              "as D or wholly inside it. Repeat for either of several dates."),
     "start": click.option("--from", "start", metavar="D", callback=_date_value,
                           help="Records on or after D (inclusive)."),
     "end": click.option("--to", "end", metavar="D", callback=_date_value,
@@ -188,22 +192,24 @@ OPTIONS: dict[str, Decorator] = {
     "coarse": click.option("--coarse", is_flag=True, default=False,
                            help="With a date filter, add the records dated less precisely than it "
                                 "(known only to the month or year) that overlap it."),
-    "region": click.option("--region", metavar="R",
+    "region": click.option("--region", metavar="R", multiple=True,
                            help="A place by id, name or alias (mangistau, Almaty, Taldykorgan); "
-                                "a region includes everything within it."),
-    "source": click.option("--source", metavar="S",
+                                "a region includes everything within it. Repeat for either of several."),
+    "source": click.option("--source", metavar="S", multiple=True,
                            help="A source id, a publisher (kazinform, iwpr, trt, global-voices, "
-                                "astana-times), or a voice: official or independent."),
-    "actor": click.option("--actor", metavar="A",
-                          help="Events involving an actor, or figures given by one; by id, name or alias."),
-    "category": click.option("--category", metavar="C",
-                             help="A figure category: casualties, detentions, prosecutions, weapons, ..."),
+                                "astana-times), or a voice: official, independent or foreign. Repeatable."),
+    "actor": click.option("--actor", metavar="A", multiple=True,
+                          help="Events involving an actor, or figures given by one; by id, name or alias. "
+                               "Repeatable."),
+    "category": click.option("--category", metavar="C", multiple=True,
+                             help="A figure category: casualties, detentions, prosecutions, weapons, ... "
+                                  "Repeatable."),
 }
 
 
 def _choice_option(criterion: str, values: tuple[str, ...]) -> Decorator:
-    return click.option(f"--{criterion}", criterion, type=click.Choice(values, case_sensitive=False),
-                        help=f"Only {criterion}s of this {criterion}.")
+    return click.option(f"--{criterion}", criterion, type=click.Choice(values, case_sensitive=False), multiple=True,
+                        help=f"Only records of this {criterion}: {', '.join(values)}. Repeatable.")
 
 
 def filter_options(collection: Collection, skip: tuple[str, ...] = ("name",)) -> Decorator:
@@ -471,7 +477,7 @@ def sources(app: App, /, source_id: str | None, fmt: str | None, as_json: bool, 
     chosen = chosen_format(fmt, as_json)
     renamed = None
     if source_id is not None:
-        if criteria.get("source") is not None:
+        if criteria.get("source"):
             raise click.UsageError("Give a source ID or --source, not both.")
         criteria["source"] = source_id
         renamed = {"source": "source_id"}

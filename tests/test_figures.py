@@ -29,6 +29,8 @@ ALL = ["killed-official", "political-prisoners", "airport-sentences", "weapons-s
         (["--region", "kazakhstan"], ALL),
         (["--actor", "Tokayev"], ["killed-official"]),
         (["--source", "official", "--category", "weapons"], ["weapons-stolen"]),
+        (["--category", "weapons", "--category", "politics"], ["political-prisoners", "weapons-stolen"]),
+        (["--category", "weapons", "--category", "politics", "--source", "independent"], ["political-prisoners"]),
     ],
 )
 def test_filters(args, expected):

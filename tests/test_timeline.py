@@ -36,6 +36,14 @@ CSTO = ["2022-01-csto-deployment"]
         (["--from", "2022-01-05", "--coarse"], ALL[3:]),  # the month-long CSTO event overlaps
         (["--to", "2022-01-01"], ["2022-01-01-zhanaozen-protest"]),
         (["--from", "2022-01-02", "--to", "2022-01-02"], ["2022-01-02-protests-begin", "2022-01-02-pavlodar-protest"]),
+        # a repeated filter means or; different filters mean and
+        (["--region", "zhanaozen", "--region", "pavlodar"], ["2022-01-01-zhanaozen-protest", "2022-01-02-pavlodar-protest"]),
+        (["--region", "mangistau", "--region", "almaty", "--date", "2022-01-05"], ["2022-01-05-almaty-airport"]),
+        (["--date", "2022-01-01", "--date", "2023"], ["2022-01-01-zhanaozen-protest", "2023-01-05-assylov-speech"]),
+        (["--source", "trt", "--source", "independent"],
+         ["2022-01-02-protests-begin", "2022-01-02-pavlodar-protest", "2022-01-csto-deployment", "2023-01-05-assylov-speech"]),
+        (["--actor", "csto", "--actor", "protesters", "--region", "mangistau"],
+         ["2022-01-01-zhanaozen-protest", "2022-01-02-protests-begin"]),
         (["--from", "2022-01", "--to", "2022-01-02"],  # the finest bound decides: a day
          ["2022-01-01-zhanaozen-protest", "2022-01-02-protests-begin", "2022-01-02-pavlodar-protest"]),
         # regions: a region matches what lies within it, by id, name or alias

@@ -139,7 +139,7 @@ def select(kb: KnowledgeBase, key: str | Collection, **criteria: Any) -> list[Re
     """
     collection = key if isinstance(key, Collection) else collection_of(key)
     key = collection.key
-    given = {name: _as_list(value) for name, value in criteria.items() if value is not None and value != []}
+    given = {name: _as_list(value) for name, value in criteria.items() if value not in (None, [], ())}
     accepted = collection.criteria()
     for name, values in given.items():
         if name not in accepted:
