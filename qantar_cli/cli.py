@@ -515,33 +515,53 @@ def disputes(app: App, /, fmt: str | None, as_json: bool, **criteria: Any) -> No
 
 
 @cli.command()
-@click.argument("reference", metavar="ID")
+@click.argument("references", metavar="REF...", nargs=-1, required=True)
 @output_options
 @click.pass_obj
-def show(app: App, reference: str, fmt: str | None, as_json: bool) -> None:
-    """Any record in full, with every citation's quote, and its related records.
+def show(app: App, references: tuple[str, ...], fmt: str | None, as_json: bool) -> None:
+    """Records in full, with every citation's quote, and their related records.
 
-    ID is a record id from any list (an event, figure, actor, place, source
-    or dispute); an actor's or place's name or alias works too. --json gives
-    a one-record array with the fields of that record's list command.
+    Each REF is a record id from any list (an event, figure, actor, place,
+    source or dispute); an actor's or place's name or alias works too. With
+    one REF, --json gives that record as an object; with several, an array,
+    which must then hold records of one kind (as must ndjson and csv).
 
     \b
     qantar show karim-massimov
+    qantar show Masimov Tokayev
     qantar show 2022-01-05-almaty-airport-global-voices --json
     """
     from .find.query import find, related
 
     chosen = chosen_format(fmt, as_json)
-    try:
-        key, record = find(app.kb, reference)
-    except QueryError as exc:
-        raise Usage(exc.full_message(), "ID") from None
-    if chosen != "table":
-        app.emit([record], kinds.get(key), chosen)
-        return
-    from .out.detail import print_detail
+    found: list[tuple[str, dict[str, Any]]] = []
+    bad: list[QueryError] = []
+    for reference in references:
+        try:
+            found.append(find(app.kb, reference))
+        except QueryError as exc:
+            bad.append(exc)
+    if bad:
+        more = f" ({len(bad) - 1} more reference{'s' if len(bad) > 2 else ''} not found either)" if len(bad) > 1 else ""
+        raise Usage(bad[0].full_message() + more, "REF")
+    if chosen == "table":
+        from .out.detail import print_detail
 
-    print_detail(key, record, related(app.kb, key, record), sys.stdout, View(app))
+        for n, (key, record) in enumerate(found):
+            if n:
+                sys.stdout.write("\n")
+            print_detail(key, record, related(app.kb, key, record), sys.stdout, View(app))
+        return
+    keys = list(dict.fromkeys(key for key, _ in found))
+    if len(keys) > 1:
+        raise Usage(f"{chosen} holds records of one kind, and these are {', '.join(keys)}: "
+                    "show them in separate commands, or as tables.", "REF")
+    if chosen == "json" and len(found) == 1:
+        from .out.writers import write_object
+
+        write_object(found[0][1], sys.stdout)
+        return
+    app.emit([record for _, record in found], kinds.get(keys[0]), chosen)
 
 
 @list_command("places", kinds.PLACES)

@@ -54,7 +54,7 @@ def test_show(ident, kind_fields, in_table):
     out = invoke("show", ident).stdout
     for fragment in in_table:
         assert fragment in out
-    [record] = invoke("show", ident, "--json").json()
+    record = invoke("show", ident, "--json").json()  # one reference: the object itself
     assert tuple(record) == FIELDS[kind_fields]
 
 
@@ -67,3 +67,23 @@ def test_show_related_are_right():
 def test_show_unknown_id_suggests():
     run = invoke("show", "karim-masimov", ok=False)
     assert_usage_error(run, "No record has the id 'karim-masimov'", "karim-massimov")
+
+
+def test_show_takes_several_references():
+    out = invoke("show", "Masimov", "csto").stdout
+    assert "Actor karim-massimov" in out and "Actor csto" in out
+    records = invoke("show", "Masimov", "csto", "--json").json()
+    assert [r["id"] for r in records] == ["karim-massimov", "csto"]
+    lines = invoke("show", "Masimov", "csto", "-f", "ndjson").stdout.splitlines()
+    assert len(lines) == 2
+
+
+def test_show_refuses_several_kinds_in_one_machine_format():
+    run = invoke("show", "Masimov", "2022-01-05-almaty-airport", "--json", ok=False)
+    assert_usage_error(run, "records of one kind", "actors, events")
+    assert "Event 2022-01-05-almaty-airport" in invoke("show", "Masimov", "2022-01-05-almaty-airport").stdout
+
+
+def test_show_names_the_first_bad_reference_and_counts_the_rest():
+    run = invoke("show", "nope-one", "csto", "nope-two", "nope-three", ok=False)
+    assert_usage_error(run, "No record has the id 'nope-one'", "2 more references not found either")

@@ -101,7 +101,7 @@ DISPUTES = {
 
 @pytest.mark.parametrize("dispute_id, sides", sorted(DISPUTES.items()))
 def test_dispute_positions(dispute_id, sides):
-    [dispute] = bundled("show", dispute_id, "--json").json()
+    dispute = bundled("show", dispute_id, "--json").json()
     assert len(dispute["positions"]) >= 2
     official, independent = sides
     cited = {p["origin"]: set() for p in dispute["positions"]}

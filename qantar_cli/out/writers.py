@@ -70,6 +70,12 @@ def write_json(records: list[Record], collection: Collection, out: IO[str], view
     out.write("\n")
 
 
+def write_object(record: Record, out: IO[str]) -> None:
+    """One record as a JSON object (``show`` with one reference)."""
+    out.write(_json_text(record, ensure_ascii=_ascii_only(out), indent=2))
+    out.write("\n")
+
+
 @register("ndjson")
 def write_ndjson(records: list[Record], collection: Collection, out: IO[str], view: Any) -> None:
     ascii_only = _ascii_only(out)
