@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 from . import dates
-from .display import figure_value, positions_cell, role_text, roles_cell, sources_cell, unit_of
+from .display import figure_value, first_sentence, positions_cell, role_text, roles_cell, sources_cell, unit_of
 from .spec import (
     Actors,
     Choice,
@@ -325,8 +325,9 @@ ACTORS = Collection(
     columns=(
         Col("Actor", lines(("name", "bold"), ("id", "dim")), ratio=2, keep=_keep_id),
         Col("Kind", lines(("kind", "")), no_wrap=True),
-        Col("Roles and sources", lambda r, view: [(role_text(x), "") for x in r["roles"]]
-            + lines((_sources_line, "cyan"))(r, view), ratio=3, keep=source_ids),
+        Col("Who, in which roles", lambda r, view: [(first_sentence(r["summary"]), "")]
+            + [(role_text(x), "dim") for x in r["roles"]] + lines((_sources_line, "cyan"))(r, view),
+            ratio=3, keep=source_ids),
     ),
     related=(Related("events", lambda kb, r: [e for e in kb["events"] if r["id"] in e["actors"]]),
              Related("figures", lambda kb, r: [f for f in kb["figures"] if f["claimed_by"] == r["id"]]),

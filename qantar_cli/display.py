@@ -31,6 +31,15 @@ def positions_cell(positions: list[dict[str, Any]]) -> str:
     return "; ".join(f"{p['origin']}: {p['claim']}" for p in positions)
 
 
+def first_sentence(text: str | None) -> str:
+    """A summary's first sentence: an actor's one-line description."""
+    if not text:
+        return ""
+    flat_text = " ".join(text.split())
+    end = flat_text.find(". ")
+    return flat_text if end < 0 else flat_text[: end + 1]
+
+
 def role_text(role: dict[str, Any]) -> str:
     """``Prime minister (2019 – 2022)``: a role and its span as a person reads it."""
     start, end = role.get("from"), role.get("until")

@@ -45,3 +45,9 @@ def test_roles_keep_their_dates():
                                   "until": "2022-01-05"}]
     assert massimov["aliases"] == ["Masimov"]
     assert massimov["citations"][0]["origin"] == "official"  # defaulted from the source's stance
+
+
+def test_the_table_gives_each_actor_a_one_line_description():
+    out = invoke("actors", "--kind", "person").stdout
+    assert "President of Kazakhstan." in out  # the first sentence of the summary
+    assert "Former head of the National Security Committee." in out
