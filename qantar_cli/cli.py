@@ -147,6 +147,7 @@ class App:
         from .out.writers import write
 
         left_out = getattr(records, "left_out", 0)
+        records, collection = _only_fields(records, collection, fmt)
         if fmt == "table" and not records:
             say(f"no {collection.key} match {describe(criteria or {})}.")
         else:
@@ -155,6 +156,21 @@ class App:
             kind, verb = (collection.key, "were") if left_out != 1 else (collection.kind, "was")
             say(f"{left_out} {kind} dated less precisely than asked (only to the month or year) "
                 f"{verb} left out: add --coarse to include them.")
+
+
+def _only_fields(records: list[dict[str, Any]], collection: Collection,
+                 fmt: str) -> tuple[list[dict[str, Any]], Collection]:
+    """The records and collection cut to ``--fields``, when it was given."""
+    names = click.get_current_context().meta.get("qantar.fields")
+    if names is None:
+        return records, collection
+    if fmt == "table":
+        raise Usage("--fields chooses the fields of json, ndjson and csv: add --json or -f ndjson|csv.", "'--fields'")
+    unknown = [name for name in names if name not in collection.names]
+    if unknown:
+        raise Usage(f"{collection.key} have no field {', '.join(map(repr, unknown))}; "
+                    f"their fields are: {', '.join(collection.names)}.", "'--fields'")
+    return [{name: r[name] for name in names} for r in records], collection.only(names)
 
 
 def describe(criteria: dict[str, Any]) -> str:
@@ -229,10 +245,25 @@ def filter_options(collection: Collection, skip: tuple[str, ...] = ("name",)) ->
     return decorate
 
 
+def _fields_value(ctx: click.Context, param: click.Parameter, value: str | None) -> None:
+    """``--fields a,b``: kept in the context for ``App.emit``, which knows the collection's fields."""
+    if value is None:
+        return
+    names = [name.strip() for name in value.split(",")]
+    if not all(names):
+        raise click.BadParameter(one_line(f"{value!r} names an empty field: give names separated by commas."))
+    repeated = sorted({name for name in names if names.count(name) > 1})
+    if repeated:
+        raise click.BadParameter(one_line(f"{', '.join(repeated)} given twice: name each field once."))
+    ctx.meta["qantar.fields"] = names
+
+
 def output_options(f: Handler) -> Handler:
-    """``--format/-f`` and its short form ``--json``; commands receive ``fmt`` and ``as_json``."""
+    """``--format/-f``, its short form ``--json``, and ``--fields``; commands receive ``fmt`` and ``as_json``."""
+    f = click.option("--fields", metavar="A,B,...", callback=_fields_value, expose_value=False,
+                     help="Only these fields, in this order (json, ndjson and csv).")(f)
     f = click.option("--json", "as_json", is_flag=True, help="Short for --format json.")(f)
-    f = click.option("-f", "--format", "fmt", type=click.Choice(FORMATS), default=None,
+    f = click.option("-f", "--format", "fmt", type=click.Choice(FORMATS, case_sensitive=False), default=None,
                      help=f"{FORMATS[0]} (default), {', '.join(FORMATS[1:-1])} or {FORMATS[-1]}.")(f)
     return f
 
@@ -559,7 +590,8 @@ def show(app: App, references: tuple[str, ...], fmt: str | None, as_json: bool) 
     if chosen == "json" and len(found) == 1:
         from .out.writers import write_object
 
-        write_object(found[0][1], sys.stdout)
+        [record], _ = _only_fields([found[0][1]], kinds.get(keys[0]), chosen)
+        write_object(record, sys.stdout)
         return
     app.emit([record for _, record in found], kinds.get(keys[0]), chosen)
 

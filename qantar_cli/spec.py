@@ -414,6 +414,14 @@ class Collection:
                 return f
         raise KeyError(name)
 
+    def only(self, names: list[str]) -> Collection:
+        """This collection with only the fields named, in that order (``--fields``)."""
+        cut = Collection.__new__(Collection)
+        cut.__dict__.update(self.__dict__)
+        cut.fields = tuple(self.field(name) for name in names)
+        cut.names = tuple(names)
+        return cut
+
     def criteria(self) -> tuple[str, ...]:
         return tuple(c for f in self.filters for c in f.criteria)
 

@@ -5,7 +5,7 @@ import io
 import json
 
 import pytest
-from conftest import invoke
+from conftest import assert_usage_error, invoke
 
 from qantar_cli.collections import BY_KEY
 
@@ -71,3 +71,32 @@ def test_json_stdout_is_only_json():
 def test_strings_from_data_are_not_markup():
     out = invoke("timeline", "--date", "2022-01-05", "--region", "almaty").stdout
     assert "[bold]as told[/bold]" in out
+
+
+@pytest.mark.parametrize("fmt", ["json", "ndjson", "csv"])
+def test_fields_select_and_order_the_fields(fmt):
+    out = invoke("figures", "--fields", "value,id", "-f", fmt).stdout
+    if fmt == "csv":
+        rows = list(csv.reader(io.StringIO(out)))
+        assert rows[0] == ["value", "id"] and len(rows[1]) == 2
+    else:
+        records = json.loads(out) if fmt == "json" else [json.loads(line) for line in out.splitlines()]
+        assert records and all(list(r) == ["value", "id"] for r in records)
+
+
+@pytest.mark.parametrize("value, fragment", [
+    ("id,bogus", "figures have no field 'bogus'; their fields are: id, label"),
+    ("id,,label", "names an empty field"),
+    ("id,label,id", "id given twice"),
+])
+def test_fields_refuses_unknown_empty_and_repeated_names(value, fragment):
+    assert_usage_error(invoke("figures", "--fields", value, "--json", ok=False), "--fields", fragment)
+
+
+def test_fields_needs_a_machine_format():
+    assert_usage_error(invoke("figures", "--fields", "id", ok=False), "json, ndjson and csv")
+
+
+@pytest.mark.parametrize("spelling", ["JSON", "Json", "json"])
+def test_formats_are_case_insensitive(spelling):
+    assert invoke("sources", "-f", spelling).json() == invoke("sources", "--json").json()
