@@ -3,7 +3,7 @@
 import re
 
 import pytest
-from conftest import ROOT, invoke
+from conftest import ROOT, SEEDS, invoke
 
 from qantar_cli.cli import cli
 
@@ -66,3 +66,27 @@ def test_readme_explains_exactly_the_tag_vocabulary():
     explained = re.findall(r"^- `([a-z0-9-]+)` — \S", section, re.M)
     assert explained == vocabulary
     assert len(vocabulary) <= 25
+
+
+def help_examples(name):
+    """The example command lines that end a command's help."""
+    lines = [line.strip() for line in (cli.commands[name].help or "").splitlines()]
+    return [line for line in lines if line.startswith("qantar ")]
+
+
+@pytest.mark.parametrize("name", COMMANDS)
+def test_every_command_help_ends_with_examples_that_run(name):
+    import shlex
+
+    examples = help_examples(name)
+    assert len(examples) >= 2, f"qantar {name} --help shows {len(examples)} examples"
+    assert (cli.commands[name].help or "").rstrip().splitlines()[-1].strip() == examples[-1]  # they end it
+    for example in examples:
+        args = shlex.split(example)[1:]
+        if args[0] == "validate" and "--texts" in args:
+            if not SEEDS.is_dir():
+                continue  # needs the archived articles beside the checkout
+            args = [a if a != "../shared/seeds" else str(SEEDS) for a in args]
+        if args[:2] == ["validate", "my.yaml"]:
+            args[1] = str(ROOT / "data" / "qantar.yaml")
+        invoke(*args, data=None)  # fails the test on any non-zero exit
