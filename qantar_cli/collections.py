@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 from . import dates
-from .display import figure_value, first_sentence, positions_cell, role_text, roles_cell, sources_cell, unit_of
+from .display import figure_value, first_sentence, json_cell, role_text, sources_cell, unit_of
 from .spec import (
     Actors,
     Choice,
@@ -320,7 +320,7 @@ PLACES = Collection(
 ACTORS = Collection(
     "actors", "actor",
     fields=(Field("id"), Field("name"), Field("aliases", many=True), Field("kind"), Field("voice"),
-            Field("roles", shape=ROLE, csv=roles_cell), Field("summary"), _citations()),
+            Field("roles", shape=ROLE, csv=json_cell), Field("summary"), _citations()),
     filters=(Named(), Sources(), Choice("kind", "kind", ACTOR_KINDS)),
     columns=(
         Col("Actor", lines(("name", "bold"), ("id", "dim")), ratio=2, keep=_keep_id),
@@ -416,7 +416,7 @@ def _side_words(voice: str) -> Callable[[Record], list[str]]:
 
 DISPUTES = Collection(
     "disputes", "dispute",
-    fields=(Field("id"), Field("question"), Field("positions", shape=POSITION, csv=positions_cell), Field("note")),
+    fields=(Field("id"), Field("question"), Field("positions", shape=POSITION, csv=json_cell), Field("note")),
     filters=(Sources(),),
     columns=(
         Col("Question", lines(("question", "bold"), ("id", "dim")), ratio=2, keep=_keep_id),

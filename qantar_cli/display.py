@@ -18,17 +18,24 @@ def flat(value: Any) -> str:
     return str(value)
 
 
+def csv_cell(value: Any) -> str:
+    """One value as a CSV cell: lists of ids, tags and names joined with ";" (the schema
+    forbids ";" in them, so they split back exactly); no value is the empty cell."""
+    if isinstance(value, list):
+        return ";".join(flat(v) for v in value)
+    return flat(value)
+
+
 def sources_cell(citations: list[dict[str, Any]]) -> str:
-    """Citations as the ids of their sources, each once."""
-    return "; ".join(dict.fromkeys(c["source"] for c in citations))
+    """Citations as the ids of their sources, each once, joined with ";"."""
+    return ";".join(dict.fromkeys(c["source"] for c in citations))
 
 
-def roles_cell(roles: list[dict[str, Any]]) -> str:
-    return "; ".join(role_text(r) for r in roles)
+def json_cell(objects: list[dict[str, Any]]) -> str:
+    """A list of objects (roles, positions) as JSON text: CSV has no nesting, JSON splits back exactly."""
+    import json
 
-
-def positions_cell(positions: list[dict[str, Any]]) -> str:
-    return "; ".join(f"{p['origin']}: {p['claim']}" for p in positions)
+    return json.dumps(objects, ensure_ascii=False, separators=(",", ":")) if objects else ""
 
 
 def first_sentence(text: str | None) -> str:

@@ -19,7 +19,7 @@ from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any
 
 from . import dates
-from .display import flat
+from .display import csv_cell, flat
 from .errors import QueryError
 
 Record = dict[str, Any]
@@ -45,7 +45,7 @@ class Field:
                  ref: str | None = None, date: bool = False, computed: bool = False,
                  default: Callable[[Record, Any], Any] | None = None,
                  check: Callable[[Any, Any], str | None] | None = None,
-                 csv: Callable[[Any], str] = flat):
+                 csv: Callable[[Any], str] = csv_cell):
         self.name = name
         self.many = many or shape is not None
         self.shape = shape

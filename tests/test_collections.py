@@ -106,7 +106,7 @@ def test_table_and_csv_come_from_the_columns_and_fields(kb):
     write("csv", kb["quakes"], QUAKES, out, None)
     rows = list(csv.DictReader(io.StringIO(out.getvalue())))
     assert list(rows[0]) == list(QUAKES.names)
-    assert rows[1]["felt_by"] == "a; b" and rows[0]["magnitude"] == "7.3" and rows[1]["magnitude"] == "8"
+    assert rows[1]["felt_by"] == "a;b" and rows[0]["magnitude"] == "7.3" and rows[1]["magnitude"] == "8"
 
 
 def test_rules_come_from_the_fields_and_the_collection():

@@ -46,13 +46,16 @@ def test_csv_round_trips(command, kind):
     for row, record in zip(rows[1:], records, strict=True):
         cells = dict(zip(rows[0], row, strict=True))
         if "citations" in cells:
-            assert cells["citations"].split("; ") == list(dict.fromkeys(c["source"] for c in record["citations"]))
+            assert cells["citations"].split(";") == list(dict.fromkeys(c["source"] for c in record["citations"]))
+        for field in ("aliases", "tags", "places", "actors", "regions"):
+            if field in cells:  # lists split back exactly
+                assert (cells[field].split(";") if cells[field] else []) == record[field]
 
 
 def test_csv_lists_are_joined():
     rows = list(csv.DictReader(io.StringIO(invoke("timeline", "--date", "2022-01-05", "--coarse", "-f", "csv").stdout)))
     csto = next(r for r in rows if r["id"] == "2022-01-csto-deployment")
-    assert csto["actors"] == "csto; russia"
+    assert csto["actors"] == "csto;russia"
     assert csto["end_date"] == "" and csto["time"] == ""
 
 
@@ -100,3 +103,26 @@ def test_fields_needs_a_machine_format():
 @pytest.mark.parametrize("spelling", ["JSON", "Json", "json"])
 def test_formats_are_case_insensitive(spelling):
     assert invoke("sources", "-f", spelling).json() == invoke("sources", "--json").json()
+
+
+def test_csv_objects_are_json_text_and_split_back_exactly(tmp_path):
+    from conftest import MINI
+
+    text = MINI.read_text(encoding="utf-8").replace(
+        '"Kazinform: on 1 January, in Zhanaozen."', '"Kazinform: on 1 January; in Zhanaozen, at 17:20."')
+    path = tmp_path / "kb.yaml"
+    path.write_text(text, encoding="utf-8")
+    [row] = list(csv.DictReader(io.StringIO(invoke("disputes", "-f", "csv", data=path).stdout)))
+    positions = json.loads(row["positions"])
+    assert positions == invoke("disputes", "--json", data=path).json()[0]["positions"]
+    assert positions[0]["claim"] == "Kazinform: on 1 January; in Zhanaozen, at 17:20."
+
+
+def test_a_semicolon_in_an_alias_is_refused(tmp_path):
+    from conftest import MINI
+
+    path = tmp_path / "kb.yaml"
+    path.write_text(MINI.read_text(encoding="utf-8").replace('aliases: ["CSTO"]', 'aliases: ["CSTO; ODKB"]'),
+                    encoding="utf-8")
+    run = invoke("validate", str(path), data=None, ok=False)
+    assert run.code == 1 and "aliases[0]" in run.stdout
