@@ -117,6 +117,11 @@ def _keep_id(record: Record) -> list[str]:
     return [record["id"]]
 
 
+def _id_and_sources(record: Record) -> list[str]:
+    """The words of a main column that must never be cut: the record's id and its sources' ids."""
+    return [record["id"], *source_ids(record)]
+
+
 def _voice(field: str) -> Callable[[Record], str]:
     return lambda record: _VOICE_STYLE.get(record[field], "")
 
@@ -346,7 +351,7 @@ EVENTS = Collection(
     columns=(
         Col("Date", lines(("date", "bold"), (lambda r, view: "– " + r["end_date"] if r["end_date"] else None, "bold"),
                           ("time", "")), no_wrap=True),
-        Col("Event", lines(("title", "bold"), ("id", "dim"), (_sources_line, "cyan")), ratio=4, keep=source_ids),
+        Col("Event", lines(("title", "bold"), ("id", "dim"), (_sources_line, "cyan")), ratio=4, keep=_id_and_sources),
         Col("Where", lines((_names("places"), "")), ratio=1),
     ),
     related=(_refs("actors", "actors"), _refs("places", "places"), _cited_sources()),
@@ -387,7 +392,8 @@ FIGURES = Collection(
         Col("Value", lines((lambda r, view: figure_value(r), "bold"), (lambda r, view: unit_of(r), "dim"),
                            (_stated_words, "italic")),
             justify="right", keep=lambda r: [figure_value(r)]),
-        Col("What", lines(("label", ""), (_figure_about, "dim"), (_sources_line, "cyan")), ratio=4, keep=source_ids),
+        Col("What", lines(("label", ""), (_figure_about, "dim"), (_sources_line, "cyan")), ratio=4,
+            keep=_id_and_sources),
         Col("As of", lines(("as_of", ""), ("origin", _voice("origin"))), no_wrap=True),
     ),
     related=(Related("actors", _figure_actors), _refs("places", "places"), _cited_sources()),

@@ -29,3 +29,14 @@ def test_golden_table(name, monkeypatch):
         path.write_text(out, encoding="utf-8")
     assert out == path.read_text(encoding="utf-8")
     assert max(len(line) for line in out.splitlines()) <= int(width) or name.endswith("narrow-30")
+
+
+@pytest.mark.parametrize("command", ["timeline", "figures", "actors", "disputes", "places", "sources"])
+@pytest.mark.parametrize("width", ["40", "55", "60", "70", "80", "100", "132"])
+def test_ids_stay_whole_and_lines_end_without_spaces(command, width, monkeypatch):
+    """SPEC: ids never broken inside a table at 40 columns or more; no trailing spaces."""
+    monkeypatch.setenv("COLUMNS", width)
+    out = invoke(command, data=None).stdout
+    ids = [r["id"] for r in invoke(command, "--json", data=None).json()]
+    assert [i for i in ids if i not in out] == []
+    assert [line for line in out.splitlines() if line != line.rstrip()] == []

@@ -174,24 +174,34 @@ class _Grid:
             yield newline
         for n, row in enumerate(self.rows):
             if n and self.lines_between:
-                yield Segment(" " * total)
                 yield newline
             yield from self._row(row, newline)
 
     def _row(self, blocks: list[_Block], newline: Segment) -> Iterator[Segment]:
-        last = len(blocks) - 1
+        """Each text line of a row: cells padded to their columns, nothing after the last word."""
         for j in range(max(len(b.lines) for b in blocks)):
+            out: list[Segment] = []
             for i, block in enumerate(blocks):
                 line = block.lines[j] if j < len(block.lines) else []
-                yield from line
-                room = self.widths[i] + (GAP if i < last else 0) - sum(cell_len(s.text) for s in line)
+                out.extend(line)
+                room = self.widths[i] + GAP - sum(cell_len(s.text) for s in line)
                 if room > 0:
-                    yield Segment(" " * room)
+                    out.append(Segment(" " * room))
+            while out and not out[-1].text.strip():
+                out.pop()
+            if out:
+                last = out[-1]
+                out[-1] = Segment(last.text.rstrip(" "), last.style)
+            yield from out
             yield newline
 
 
-def wrap(line: str, width: int) -> list[str]:
-    """Greedy word wrap to ``width`` terminal cells; a word longer than a line is folded by cells."""
+def wrap(line: str, width: int, fold: bool = True) -> list[str]:
+    """Greedy word wrap to ``width`` terminal cells.
+
+    A word longer than a line is folded by cells, or with ``fold=False``
+    stands alone on its line, whole (an id in the stacked layout).
+    """
     if cell_len(line) <= width:
         return [line]
     out: list[str] = []
@@ -204,7 +214,7 @@ def wrap(line: str, width: int) -> list[str]:
         if current:
             out.append(current)
         current = word
-        if cell_len(word) > width:
+        if fold and cell_len(word) > width:
             *whole, current = chop_cells(word, width)
             out.extend(whole)
     if current or not out:
@@ -258,7 +268,7 @@ def _print_sections(console: Console, collection: Collection, records: list[Reco
         if n:
             console.print()
         for text, style in row[0]:
-            console.print(Text(text, style=style))
+            print_wrapped(console, text, style)
         sides, cells = shown(collection.columns[1:], [row[1:]])
         widths = column_widths(console.width, sides, [record], cells, gap=GAP)
         if widths is None:
@@ -267,7 +277,7 @@ def _print_sections(console: Console, collection: Collection, records: list[Reco
             _print_grid(console, sides, cells, widths, lines_between=False)
         note = record.get(collection.footer) if collection.footer else None
         if note:
-            console.print(Text("Note: ", style="bold") + Text(visible(note), style="dim"))
+            print_wrapped(console, "Note: " + " ".join(visible_lines(note)), "dim")
 
 
 def _print_stacked(console: Console, cols: tuple[Col, ...], rows: list[list[Lines]]) -> None:
@@ -282,15 +292,20 @@ def _print_stacked(console: Console, cols: tuple[Col, ...], rows: list[list[Line
         for c, cell in zip(cols, row, strict=True):
             console.print(Text(c.header + ":", style="bold"))
             for text, style in cell:
-                if " " not in text.strip():
-                    console.print(Text("  " + text, style=style), no_wrap=True, overflow="ignore", crop=False)
+                if text.strip():
+                    print_wrapped(console, text, style, indent="  ")
                 else:
-                    for line in wrap(text, max(console.width - 2, 1)):
-                        console.print(Text("  " + line, style=style))
+                    console.print()
 
 
 def print_heading(console: Console, text: str, first: bool = False) -> None:
     """A bold line, after a blank one unless it is the first thing printed."""
     if not first:
         console.print()
-    console.print(Text(visible(text), style="bold"))
+    print_wrapped(console, visible(text), "bold")
+
+
+def print_wrapped(console: Console, text: str, style: str = "", indent: str = "") -> None:
+    """Safe text wrapped to the console by cells, each line printed as it is: no trailing spaces, ids whole."""
+    for line in wrap(text, max(console.width - len(indent), 1), fold=False):
+        console.print(Text(indent + line, style=style), no_wrap=True, overflow="ignore", crop=False)
