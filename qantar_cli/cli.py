@@ -111,9 +111,9 @@ class View:
         return record_id if found is None else kinds.label_of(found[1])
 
     def support(self, source_id: str) -> str:
-        from .find.query import supported_by
+        from .find.query import related
 
-        counts = supported_by(self.app.kb, source_id)
+        counts = related(self.app.kb, "sources", self.app.kb.get(source_id)[1])
         parts = [f"{len(found)} {key if len(found) != 1 else kinds.get(key).kind}" for key, found in counts.items()]
         return ", ".join(parts) or "nothing"
 
@@ -520,15 +520,14 @@ def sources(app: App, /, source_id: str | None, fmt: str | None, as_json: bool, 
 
 def _print_support(app: App, source_id: str) -> None:
     """Under a source's table, each kind of record it supports as that kind's own table."""
-    from .find.query import supported_by
+    from .find.query import related
     from .out.tables import make_console, print_heading, print_table
 
     view = View(app)
     console = make_console(sys.stdout, no_color=app.no_color)
-    for key, records in supported_by(app.kb, source_id).items():
+    for key, records in related(app.kb, "sources", app.kb.get(source_id)[1]).items():
         print_heading(console, f"{key.capitalize()} citing {source_id} ({len(records)})")
-        collection = kinds.get(key)
-        print_table(sorted(records, key=collection.order), collection, sys.stdout, view, console=console)
+        print_table(records, kinds.get(key), sys.stdout, view, console=console)
 
 
 @list_command("disputes", kinds.DISPUTES)

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 from .. import collections as kinds
 from ..errors import QueryError
 from ..kb.store import KnowledgeBase
-from ..spec import Collection, Record, source_ids
+from ..spec import Collection, Record
 
 if TYPE_CHECKING:
     from .names import Candidate
@@ -214,14 +214,4 @@ def related(kb: KnowledgeBase, key: str, record: Record) -> dict[str, list[Recor
         found = rel.find(kb, record)
         if found:
             out[rel.key] = sorted(found, key=kinds.get(rel.key).order)
-    return out
-
-
-def supported_by(kb: KnowledgeBase, source_id: str) -> dict[str, list[Record]]:
-    """The records that cite a source, by collection."""
-    out: dict[str, list[Record]] = {}
-    for c in kinds.ALL:
-        found = [r for r in kb[c.key] if source_id in source_ids(r)]
-        if found:
-            out[c.key] = found
     return out

@@ -145,17 +145,15 @@ def _raw_scalar(lines: Any, root: Any, path: tuple[Any, ...]) -> str | None:
     return lines.raw(node, path[-1]) if path else None
 
 
-class _Context:
-    """What fields' defaults read while records are built: the sources' stances, the actors' voices."""
-
-    def __init__(self, root: dict[str, Any]):
-        self.stances = {s["id"]: s["stance"] for s in root.get("sources", [])}
-        self.voices = {a["id"]: a.get("voice") for a in root.get("actors", [])}
-
-
 def build(root: dict[str, Any], collections: tuple[Collection, ...] = kinds.ALL) -> dict[str, list[Record]]:
-    """Valid raw collections -> contract records, with computed fields."""
-    context = _Context(root)
+    """Valid raw collections -> contract records, with computed fields.
+
+    Fields' defaults (derived origins) read the same context the rules check
+    with: the sources' stances and the actors' voices.
+    """
+    from .rules import Context
+
+    context = Context(root)
     data = {c.key: [normalise(r, c.fields, context) for r in root[c.key]] for c in collections}
     places = {p["id"]: p for p in data.get("places", [])}
     for c in collections:
