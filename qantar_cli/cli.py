@@ -87,9 +87,9 @@ class Usage(click.UsageError):
 
 
 #: How the command line names each criterion of the core.
-OPTION_NAMES = {"date": "--date", "start": "--from", "end": "--to", "region": "--region", "source": "--source",
-                "actor": "--actor", "category": "--category", "kind": "--kind", "name": "NAME", "reference": "REF",
-                "source_id": "ID"}
+OPTION_NAMES = {"date": "--date", "start": "--from", "end": "--to", "period": "--period", "region": "--region",
+                "source": "--source", "actor": "--actor", "category": "--category", "kind": "--kind", "tag": "--tag",
+                "name": "NAME", "reference": "REF", "source_id": "ID"}
 
 
 def usage(exc: QueryError, renamed: dict[str, str] | None = None) -> Usage:
@@ -217,25 +217,48 @@ OPTIONS: dict[str, Decorator] = {
     "actor": click.option("--actor", metavar="A", multiple=True,
                           help="Events involving an actor, or figures given by one; by id, name or alias. "
                                "Repeatable."),
-    "category": click.option("--category", metavar="C", multiple=True,
-                             help="A figure category: casualties, detentions, prosecutions, weapons, ... "
-                                  "Repeatable."),
+    "period": click.option("--period", metavar="D", callback=_date_value, multiple=True,
+                           help="Figures counting D (YYYY, YYYY-MM or YYYY-MM-DD): the span a number counts, "
+                                "by the rule of --date. Repeatable."),
 }
 
 
+class ClosedSet(click.Choice):  # type: ignore[type-arg]
+    """A value from a fixed vocabulary, in any case; a wrong one is named with the closest and all valid ones."""
+
+    def __init__(self, values: tuple[str, ...], noun: str):
+        super().__init__(values, case_sensitive=False)
+        self.noun = noun
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        try:
+            return super().convert(value, param, ctx)
+        except click.BadParameter:
+            from .find.names import Candidate, quoted, suggest
+
+            values = [str(v) for v in self.choices]
+            close = suggest(str(value).lower(), [Candidate(v, v) for v in values])
+            hint = f" Did you mean: {', '.join(close)}?" if close else ""
+            self.fail(one_line(f"Unknown {self.noun} {quoted(str(value))}.{hint} "
+                               f"Use one of: {', '.join(values)}."), param, ctx)
+
+
 def _choice_option(criterion: str, values: tuple[str, ...]) -> Decorator:
-    return click.option(f"--{criterion}", criterion, type=click.Choice(values, case_sensitive=False), multiple=True,
-                        help=f"Only records of this {criterion}: {', '.join(values)}. Repeatable.")
+    return click.option(f"--{criterion}", criterion, type=ClosedSet(values, criterion), multiple=True,
+                        metavar=criterion[0].upper(),
+                        help=f"Only records with this {criterion}, one of: {', '.join(values)}. Repeatable.")
 
 
 def filter_options(collection: Collection, skip: tuple[str, ...] = ("name",)) -> Decorator:
     """The options of every criterion the collection's filters accept, in their order."""
     made: list[Decorator] = []
+    seen = set(skip)
     for f in collection.filters:
         if isinstance(f, Choice) and f.values is not None:
             made.append(_choice_option(f.criteria[0], f.values))
             continue
-        made.extend(OPTIONS[c] for c in f.criteria if c not in skip)
+        made.extend(OPTIONS[c] for c in f.criteria if c not in seen)
+        seen.update(f.criteria)
 
     def decorate(function: Handler) -> Handler:
         for option in reversed(made):
@@ -263,7 +286,7 @@ def output_options(f: Handler) -> Handler:
     f = click.option("--fields", metavar="A,B,...", callback=_fields_value, expose_value=False,
                      help="Only these fields, in this order (json, ndjson and csv).")(f)
     f = click.option("--json", "as_json", is_flag=True, help="Short for --format json.")(f)
-    f = click.option("-f", "--format", "fmt", type=click.Choice(FORMATS, case_sensitive=False), default=None,
+    f = click.option("-f", "--format", "fmt", type=ClosedSet(FORMATS, "format"), default=None,
                      help=f"{FORMATS[0]} (default), {', '.join(FORMATS[1:-1])} or {FORMATS[-1]}.")(f)
     return f
 

@@ -39,6 +39,14 @@ from .spec import (
 VOICES = ("official", "independent", "foreign")
 ACTOR_KINDS = ("person", "organization", "group", "state")
 PLACE_KINDS = ("country", "region", "city", "site")
+# The closed vocabularies, equal to the schema's enums (a test keeps them so):
+# here, so that --help lists them without reading the schema or the knowledge file.
+FIGURE_CATEGORIES = ("casualties", "detentions", "prosecutions", "weapons", "security-forces", "protests",
+                     "prices", "economy", "politics")
+TAGS = ("background", "prices", "protests", "negotiations", "violence", "seizures", "casualties", "weapons",
+        "security-forces", "police-violence", "detentions", "emergency-measures", "csto", "government",
+        "official-account", "trials", "commemoration", "reforms", "elections", "nazarbayev", "aftermath", "media",
+        "airport", "name")
 
 Indexed = list[tuple[int, Record]]
 
@@ -308,7 +316,7 @@ PLACES = Collection(
     "places", "place",
     fields=(Field("id"), Field("name"), Field("aliases", many=True), Field("kind"), Field("within", ref="places"),
             Field("iso_code"), Field("geonames_id"), Field("lat"), Field("lon"), Field("note")),
-    filters=(Places(None),),
+    filters=(Places(None), Choice("kind", "kind", PLACE_KINDS)),
     columns=(
         Col("Place", lines(("name", "bold"), ("id", "dim")), ratio=2, keep=_keep_id),
         Col("Kind", lines(("kind", "")), no_wrap=True),
@@ -346,7 +354,7 @@ EVENTS = Collection(
     fields=(Field("id"), Field("date", date=True), Field("end_date", date=True), Field("time"), Field("title"),
             Field("summary"), Field("places", many=True, ref="places"), Field("regions", many=True, computed=True),
             Field("actors", many=True, ref="actors"), Field("tags", many=True), _citations()),
-    filters=(Dates("date", "end_date"), Places("places"), Sources(), Actors("actors")),
+    filters=(Dates("date", "end_date"), Places("places"), Sources(), Actors("actors"), Choice("tag", "tags", TAGS)),
     order=event_order,
     columns=(
         Col("Date", lines(("date", "bold"), (lambda r, view: "– " + r["end_date"] if r["end_date"] else None, "bold"),
@@ -385,8 +393,8 @@ FIGURES = Collection(
             Field("places", many=True, ref="places"), Field("regions", many=True, computed=True),
             Field("claimed_by", ref="actors"), Field("origin", computed=True, default=_figure_origin),
             _citations()),
-    filters=(Dates("as_of"), Places("places"), Sources(voice="origin"), Actors("claimed_by"),
-             Choice("category", "category")),
+    filters=(Dates("as_of"), Dates("period", criterion="period", ranged=False), Places("places"),
+             Sources(voice="origin"), Actors("claimed_by"), Choice("category", "category", FIGURE_CATEGORIES)),
     order=lambda r: (r["category"], r["id"]),
     columns=(
         Col("Value", lines((lambda r, view: figure_value(r), "bold"), (lambda r, view: unit_of(r), "dim"),

@@ -140,17 +140,18 @@ class Dates(Filter):
     without it, ``near`` tells which ones were left out for that reason.
     """
 
-    criteria = ("date", "start", "end", "coarse")
-
-    def __init__(self, start: str, end: str | None = None):
+    def __init__(self, start: str, end: str | None = None, *, criterion: str = "date", ranged: bool = True):
         self.start = start
         self.end = end
+        self.criterion = criterion
+        self.criteria = (criterion, "start", "end", "coarse") if ranged else (criterion, "coarse")
 
     def prepare(self, given: dict[str, list[Any]], ask: Ask, records: list[Record]) -> Any:
         # every group must be met, by any (span, precision) of the group
         wanted: list[list[tuple[dates.Span, int]]] = []
-        if given.get("date"):
-            wanted.append([(span_of(value, "date"), dates.precision(value)) for value in given["date"]])
+        if given.get(self.criterion):
+            wanted.append([(span_of(value, self.criterion), dates.precision(value))
+                           for value in given[self.criterion]])
         first = [(span_of(v, "start")[0], dates.precision(v)) for v in given.get("start", [])]
         last = [(span_of(v, "end")[1], dates.precision(v)) for v in given.get("end", [])]
         if first or last:
@@ -174,6 +175,8 @@ class Dates(Filter):
 
     def test(self, record: Record, prepared: Any, ask: Ask) -> bool:
         wanted, coarse = prepared
+        if not wanted:  # only --coarse was given: it widens a date filter, and there is none
+            return True
         if record.get(self.start) is None:
             return False
         mine, finest = self.span(record), self._precision(record)
@@ -183,7 +186,7 @@ class Dates(Filter):
     def near(self, record: Record, prepared: Any) -> bool:
         """Left out only because it is dated less precisely than asked (``coarse`` would add it)."""
         wanted, coarse = prepared
-        if coarse or record.get(self.start) is None:
+        if coarse or not wanted or record.get(self.start) is None:
             return False
         mine = self.span(record)
         return all(any(dates.overlaps(mine, span) for span, _ in group) for group in wanted)
@@ -285,7 +288,11 @@ class Named(Filter):
 
 
 class Choice(Filter):
-    """A field from a closed set (``category``, ``kind``), matched without regard to case."""
+    """A field from a closed set (``category``, ``kind``, ``tag``), matched without regard to case.
+
+    A field holding a list (an event's ``tags``) matches when any of its
+    values is one asked for.
+    """
 
     def __init__(self, criterion: str, field: str, values: tuple[str, ...] | None = None):
         self.criteria = (criterion,)
@@ -297,7 +304,10 @@ class Choice(Filter):
         return ask.choices(self.criteria[0], given[self.criteria[0]], known)
 
     def test(self, record: Record, prepared: Any, ask: Ask) -> bool:
-        return record[self.field] in prepared
+        value = record[self.field]
+        if isinstance(value, list):
+            return any(one in prepared for one in value)
+        return value in prepared
 
 
 # -- tables ---------------------------------------------------------------------

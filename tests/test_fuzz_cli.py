@@ -143,11 +143,24 @@ def test_an_extra_argument_is_echoed_escaped(args):
     ["timeline", "--source", "official\x0b", "--date", "2021"],
     ["timeline", "--region", "mangistau\x1c", "--date", "2021"],
     ["timeline", "--actor", "csto\u2028", "--date", "2021"],
-    ["figures", "--category", "casualties\x85", "--date", "2021"],
+    ["figures", "--region", "almaty\x85", "--date", "2021"],
     ["actors", "csto\x1f", "--kind", "state"],
     ["sources", "iwpr\x0b", "--date", "2021"],
 ])
 def test_an_empty_result_names_the_filters_escaped(args):
     result, where = invoke(args)
     assert result.exit_code == 0
+    assert_no_raw_controls(result.stderr, where)
+
+
+@pytest.mark.parametrize("args", [
+    ["figures", "--category", "casualties\x85"],
+    ["timeline", "--tag", "csto\x1b[31m"],
+    ["places", "--kind", "city\u202e"],
+    ["timeline", "-f", "json\x9b"],
+])
+def test_a_wrong_closed_set_value_is_echoed_escaped(args):
+    result, where = invoke(args)
+    assert result.exit_code == 2
+    assert "Use one of:" in result.stderr
     assert_no_raw_controls(result.stderr, where)
