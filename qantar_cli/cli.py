@@ -142,14 +142,29 @@ class App:
         except QueryError as exc:
             raise usage(exc, renamed) from None
 
+    def unrecorded(self, collection: Collection, criteria: dict[str, Any] | None) -> list[dict[str, Any]]:
+        """The places asked for, when nothing of this collection is recorded in any of them."""
+        regions = (criteria or {}).get("region")
+        if not regions:
+            return []
+        from .find.query import unrecorded
+
+        return unrecorded(self.kb, collection.key, (regions,) if isinstance(regions, str) else regions)
+
     def emit(self, records: list[dict[str, Any]], collection: Collection, fmt: str,
              criteria: dict[str, Any] | None = None) -> None:
         from .out.writers import write
 
         left_out = getattr(records, "left_out", 0)
         records, collection = _only_fields(records, collection, fmt)
+        empty_places = self.unrecorded(collection, criteria) if not records else []
+        if empty_places:
+            names = " and ".join(f"{p['name']} ({p['id']})" for p in empty_places)
+            verb = "is" if len(empty_places) == 1 else "are"
+            say(f"{names} {verb} in the gazetteer, but no {collection.key} are recorded there.")
         if fmt == "table" and not records:
-            say(f"no {collection.key} match {describe(criteria or {})}.")
+            if not empty_places:
+                say(f"no {collection.key} match {describe(criteria or {})}.")
         else:
             write(fmt, records, collection, sys.stdout, View(self))
         if left_out:

@@ -65,8 +65,8 @@ def test_show_related_are_right():
 
 
 def test_show_unknown_id_suggests():
-    run = invoke("show", "karim-masimov", ok=False)
-    assert_usage_error(run, "No record has the id 'karim-masimov'", "karim-massimov")
+    run = invoke("show", "karim-masimoff", ok=False)
+    assert_usage_error(run, "No record has the id 'karim-masimoff'", "karim-massimov")
 
 
 def test_show_takes_several_references():

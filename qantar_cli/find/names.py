@@ -1,51 +1,47 @@
 """Turn what a user types into ids, and suggest what they may have meant.
 
-Matching goes in tiers: the exact id, then names and aliases ignoring
-case, diacritics, spaces, hyphens and punctuation (``key``), then the same
-without a trailing "region"/"oblast" or a leading "the" (``loose``). The
-first tier that matches decides. A value that matches nothing raises
-``QueryError`` with the closest candidates; ``suggest`` is the one way
-candidates are found, and its cost is bounded whatever the input's length.
+Matching goes in tiers: the exact id, then a name or alias ignoring case,
+then the folded forms of ``fold`` (``key``, ``loose``, then ``sound``: any
+script, any transliteration). The first tier that matches decides. A value
+that matches nothing raises ``QueryError`` with the closest candidates;
+``suggest`` is the one way candidates are found, and its cost is bounded
+whatever the input's length.
 """
 
 from __future__ import annotations
 
-import re
-import unicodedata
 from collections.abc import Callable, Iterable
 
 from ..errors import QueryError
+from .fold import key, loose, sound
 
-_DROP = re.compile(r"[\s\-_'’`.,()/]+")
-_SUFFIX = re.compile(r"(regions?|oblast|oblysy|obl|province|област[ьи]|облысы)$")
-_LEADING_THE = re.compile(r"^the")
+__all__ = ["SUGGEST_CHARS", "Candidate", "key", "loose", "quoted", "resolve", "resolve_one", "sound", "suggest"]
 
 #: Longest input compared when suggesting: beyond it nothing is "close" anyway.
 SUGGEST_CHARS = 64
 
 
-def key(text: str) -> str:
-    """The comparison form of a name."""
-    text = unicodedata.normalize("NFKD", text).replace("&", "and")
-    text = "".join(ch for ch in text if not unicodedata.combining(ch))
-    return _DROP.sub("", text.casefold())
-
-
-def loose(text: str) -> str:
-    """``key`` without a trailing region word or a leading "the"."""
-    stripped = _SUFFIX.sub("", key(text))
-    return _LEADING_THE.sub("", stripped) or key(text)
-
-
 class Candidate:
     """Something a user may name: its id, how it is shown, every name it answers to."""
 
-    __slots__ = ("id", "label", "names")
+    __slots__ = ("_folded", "_sounds", "id", "label", "names")
 
-    def __init__(self, id: str, label: str, names: Iterable[str] = ()):
+    def __init__(self, id: str, label: str, names: Iterable[str] = (),
+                 folded: Callable[[], dict[str, list[str]]] | None = None):
         self.id = id
         self.label = label
         self.names = [id, label, *names]
+        self._folded = folded
+        self._sounds: list[str] | None = None
+
+    @property
+    def sounds(self) -> list[str]:
+        """The ``sound`` form of every name: from ``folded`` (the knowledge base folded
+        beforehand, by id) when it has them, else folded here."""
+        if self._sounds is None:
+            known = self._folded().get(self.id) if self._folded is not None else None
+            self._sounds = known if known is not None else sorted({sound(n) for n in self.names})
+        return self._sounds
 
     def shown(self) -> str:
         return self.id if self.label == self.id else f"{self.id} ({self.label})"
@@ -60,13 +56,33 @@ def resolve(text: str, pool: list[Candidate], what: str, criterion: str) -> list
         if c.id == wanted:
             return [c.id]
     if len(wanted) <= 4 * SUGGEST_CHARS:  # no name is longer: skip folding a huge value
-        for fold in (key, loose):
-            target = fold(wanted)
-            hits = [c.id for c in pool if any(fold(n) == target for n in c.names)]
+        for tier in _TIERS:
+            hits = tier(wanted, pool)
             if hits:
                 return list(dict.fromkeys(hits))
     raise QueryError(f"unknown {what} {quoted(wanted)}", criterion=criterion, value=wanted,
                      candidates=suggest(wanted, pool))
+
+
+def _same(fold: Callable[[str], str]) -> Callable[[str, list[Candidate]], list[str]]:
+    def tier(text: str, pool: list[Candidate]) -> list[str]:
+        target = fold(text)
+        return [c.id for c in pool if any(fold(n) == target for n in c.names)] if target else []
+    return tier
+
+
+def _sounds_alike(text: str, pool: list[Candidate]) -> list[str]:
+    target = sound(text)
+    return [c.id for c in pool if target in c.sounds] if target else []
+
+
+_TIERS = (_same(str.casefold), _same(key), _same(loose), _sounds_alike)
+
+
+def answers_to(text: str, candidate: Candidate) -> bool:
+    """Whether ``candidate`` answers to ``text`` in any tier."""
+    wanted = text.strip()
+    return wanted == candidate.id or any(tier(wanted, [candidate]) for tier in _TIERS)
 
 
 def resolve_one(text: str, pool: list[Candidate], what: str, criterion: str,
@@ -96,13 +112,14 @@ def suggest(text: str, pool: Iterable[Candidate], limit: int = 3, cutoff: float 
     """
     import difflib
 
-    target = loose(text[:SUGGEST_CHARS])
+    short = text[:SUGGEST_CHARS]
+    target = loose(short) if short.isascii() else sound(short)
     matcher = difflib.SequenceMatcher(autojunk=False)
     matcher.set_seq2(target)
     best: dict[str, tuple[float, Candidate]] = {}
     for c in pool:
-        for name in c.names:
-            candidate = loose(name[:SUGGEST_CHARS])
+        forms = [loose(name[:SUGGEST_CHARS]) for name in c.names] if short.isascii() else c.sounds
+        for candidate in forms:
             matcher.set_seq1(candidate)
             score = matcher.ratio() if matcher.real_quick_ratio() >= cutoff else 0.0
             if target and (target in candidate or candidate in target):

@@ -33,13 +33,77 @@ def short_name(source_id: str) -> str:
     return source_id
 
 
+#: The collections whose records a user may name.
+NAMED = ("actors", "places", "sources")
+
+
 def candidates(kb: KnowledgeBase, key: str) -> list[Candidate]:
     """What a user may call the records of a collection: ids, names, aliases, short forms."""
     from .names import Candidate
 
+    def folded() -> dict[str, list[str]]:
+        return folded_names(kb)
+
     if key == "sources":
-        return [Candidate(s["id"], s["publisher"], [short_name(s["id"]), s["publisher"]]) for s in kb[key]]
-    return [Candidate(r["id"], r["name"], r["aliases"]) for r in kb[key]]
+        return [Candidate(s["id"], s["publisher"], [short_name(s["id"]), s["publisher"]], folded) for s in kb[key]]
+    return [Candidate(r["id"], r["name"], r["aliases"], folded) for r in kb[key]]
+
+
+def folded_names(kb: KnowledgeBase) -> dict[str, list[str]]:
+    """Every nameable record's names in their ``sound`` form, by id.
+
+    Folded once and kept with the cache, so that an ASCII question never
+    loads the transliteration library the Cyrillic names need.
+    """
+    found: dict[str, list[str]] | None = kb.derived.get("names")
+    if found is not None:
+        return found
+    from ..kb import cache
+    from .fold import library_stamp
+
+    stamp = library_stamp()
+    stored = cache.get_bytes(kb.cache_key, "names") if kb.cache_key else None
+    if stored is not None:
+        import json
+
+        try:
+            entry = json.loads(stored)
+            if entry.get("library") == stamp and isinstance(entry.get("names"), dict):
+                found = entry["names"]
+        except (ValueError, AttributeError):
+            found = None
+    if found is None:
+        found = {}
+        for key in NAMED:
+            for c in candidates(kb, key) if key in kb.data else ():
+                c._folded = None
+                found[c.id] = c.sounds
+        if kb.cache_key:
+            import json
+
+            cache.put_bytes(kb.cache_key, "names", json.dumps({"library": stamp, "names": found}).encode())
+    kb.derived["names"] = found
+    return found
+
+
+def outermost(kb: KnowledgeBase, text: str, place_id: str, pool: list[Candidate]) -> str:
+    """The largest place around ``place_id`` that answers to the same name, else ``place_id``.
+
+    A region wins over the city inside it that shares its name, whichever
+    tier each matched in: Qyzylorda is the region, as Kyzylorda is.
+    """
+    from .names import answers_to
+
+    by_id = {c.id: c for c in pool}
+    chosen = place_id
+    node = kb.places[place_id]["within"] if place_id in kb.places else None
+    seen = {place_id}
+    while node is not None and node not in seen:
+        seen.add(node)
+        if node in by_id and answers_to(text, by_id[node]):
+            chosen = node
+        node = kb.places[node]["within"] if node in kb.places else None
+    return chosen
 
 
 def largest(kb: KnowledgeBase, place_ids: list[str]) -> str | None:
@@ -67,7 +131,8 @@ class Asker:
         from . import names
 
         pool = candidates(self.kb, "places")
-        return {names.resolve_one(t, pool, "region", "region", lambda hits: largest(self.kb, hits))
+        return {outermost(self.kb, t, names.resolve_one(t, pool, "region", "region",
+                                                        lambda hits: largest(self.kb, hits)), pool)
                 for t in texts}
 
     def within(self, place_id: str, area: str) -> bool:
@@ -162,6 +227,21 @@ def select(kb: KnowledgeBase, key: str | Collection, **criteria: Any) -> list[Re
     return found
 
 
+def unrecorded(kb: KnowledgeBase, key: str, regions: Iterable[str]) -> list[Record]:
+    """The places named in ``regions`` when none of them has a record of this collection within it.
+
+    An empty list when any of them has one (the answer was narrowed by
+    something else), or when a collection is not filtered by place.
+    """
+    collection = collection_of(key)
+    if "region" not in collection.criteria():
+        return []
+    places = Asker(kb).places(list(regions))
+    if select(kb, collection, region=sorted(places)):
+        return []
+    return [kb.places[p] for p in sorted(places)]
+
+
 class Selection(list[Record]):
     """The records a query found; ``left_out`` counts those a date filter left out for being
     dated less precisely than asked (``coarse=True`` includes them)."""
@@ -189,17 +269,17 @@ def find(kb: KnowledgeBase, text: str) -> tuple[str, Record]:
     found = kb.get(wanted)
     if found is not None:
         return found
-    by_short = [s for s in kb["sources"] if short_name(s["id"]) == wanted.lower()]
-    if len(by_short) == 1:
-        return "sources", by_short[0]
-    for key in ("actors", "places"):
+    for key in NAMED:
+        pool = candidates(kb, key)
         try:
-            hits = names.resolve(text, candidates(kb, key), key[:-1], "reference")
+            hits = names.resolve(text, pool, key[:-1], "reference")
         except QueryError:
             continue
         if len(hits) > 1 and key == "places":
             outer = largest(kb, hits)
             hits = [outer] if outer else hits
+        if len(hits) == 1 and key == "places":
+            hits = [outermost(kb, text, hits[0], pool)]
         if len(hits) == 1:
             return kb.get(hits[0])  # type: ignore[return-value]
     pool = [names.Candidate(rid, rid) for rid in kb.by_id]

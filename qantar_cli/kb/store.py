@@ -199,7 +199,7 @@ def load(path: str | os.PathLike[str] | None = None, *, use_cache: bool = True) 
             raise DataError(problems)
         if key:
             cache.put(key, records)
-    return KnowledgeBase(records, name)
+    return KnowledgeBase(records, name, cache_key=key)
 
 
 class KnowledgeBase:
@@ -208,9 +208,13 @@ class KnowledgeBase:
     Queries live in ``qantar_cli.find.query`` (``qantar_cli.select``).
     """
 
-    def __init__(self, data: dict[str, list[Record]], path: str = "<memory>"):
+    def __init__(self, data: dict[str, list[Record]], path: str = "<memory>", cache_key: str | None = None):
         self.path = path
         self.data = data
+        #: Where what is derived from the records (folded names, the search index) may be cached.
+        self.cache_key = cache_key
+        #: What has been derived from the records in this run, by name.
+        self.derived: dict[str, Any] = {}
         self.by_id: dict[str, tuple[str, Record]] = {}
         for key, records in data.items():
             for record in records:

@@ -1,0 +1,110 @@
+"""Folding: the forms in which differently spelled names compare equal.
+
+Three forms, each looser than the one before:
+
+- ``key``: case, diacritics, spaces, hyphens and punctuation ignored
+  (``Mangystau Region`` -> ``mangystauregion``);
+- ``loose``: ``key`` without a trailing "region"/"oblast"/"облысы" or a
+  leading "the";
+- ``sound``: ``loose`` of the name in Latin letters, with the spelling
+  variants transliteration leaves apart brought together: Kazakh and
+  Russian Cyrillic are transliterated with ``anyascii``, after the Kazakh
+  letters are written as their Russian counterparts (Тоқаев as Токаев);
+  then q/k, gh/g, kh/k, zh/j, doubled letters and the y between vowels or
+  standing for a vowel are folded, so that Tokayev, Tokaev, Toqaev,
+  Токаев and Тоқаев are one name, as are Aktau, Aqtau and Актау, and
+  Mangystau, Mangistau and Маңғыстау.
+
+``anyascii`` is imported only for text that is not ASCII (it costs about a
+third of the startup budget): the knowledge base's names are folded when
+the cache is built, so an ASCII question never loads it.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import sys
+import unicodedata
+
+_DROP = re.compile(r"[\s\-_'’`\".,()/]+")
+_SUFFIX = re.compile(r"(regions?|oblast[i']?|oblysy|obl|province|област[ьи]|облысы)$")
+_LEADING_THE = re.compile(r"^the")
+
+#: Kazakh letters as the Russian alphabet writes them, and the Kazakh Latin
+#: letters that stand for two Latin ones; then ``anyascii`` does the rest.
+_KAZAKH = str.maketrans({
+    "ә": "а", "ғ": "г", "қ": "к", "ң": "н", "ө": "о", "ұ": "у", "ү": "у", "һ": "х", "і": "и",
+    "Ә": "А", "Ғ": "Г", "Қ": "К", "Ң": "Н", "Ө": "О", "Ұ": "У", "Ү": "У", "Һ": "Х", "І": "И",
+    "ş": "sh", "Ş": "Sh", "ç": "ch", "Ç": "Ch",
+})
+
+#: Spelling variants, applied in order to a folded Latin name.
+_VARIANTS = (
+    (re.compile(r"dzh|zh"), "j"),
+    (re.compile(r"kh|q"), "k"),
+    (re.compile(r"gh"), "g"),
+    (re.compile(r"x"), "ks"),
+    (re.compile(r"([a-z])\1+"), r"\1"),  # Massimov, Masimov
+    (re.compile(r"(?:(?<=[aeiou])|^)y(?=[aeiou])"), ""),  # Tokayev, Tokaev; Yerlan, Erlan
+    (re.compile(r"y"), "i"),  # Mangystau, Mangistau; Semey, Semei
+    (re.compile(r"([a-z])\1+"), r"\1"),  # -iy, -ii
+)
+
+
+def key(text: str) -> str:
+    """The comparison form of a name: no case, diacritics, spaces, hyphens or punctuation."""
+    text = unicodedata.normalize("NFKD", text).replace("&", "and")
+    text = "".join(ch for ch in text if not unicodedata.combining(ch))
+    return _DROP.sub("", text.casefold())
+
+
+def loose(text: str) -> str:
+    """``key`` without a trailing region word or a leading "the"."""
+    stripped = _SUFFIX.sub("", key(text))
+    return _LEADING_THE.sub("", stripped) or key(text)
+
+
+def latin(text: str) -> str:
+    """``text`` in ASCII Latin letters; the transliteration library is loaded only when needed."""
+    if text.isascii():
+        return text
+    from anyascii import anyascii
+
+    return anyascii(text.translate(_KAZAKH))
+
+
+def sound(text: str) -> str:
+    """The loosest form: ``loose`` of the Latin spelling, its variants folded together."""
+    return _variants(loose(latin(text)))
+
+
+def _variants(folded: str) -> str:
+    for pattern, replacement in _VARIANTS:
+        folded = pattern.sub(replacement, folded)
+    return folded
+
+
+_WORD = re.compile(r"\w+")
+
+
+def words(text: str) -> list[str]:
+    """The words of ``text``, each folded as ``sound`` folds a name (for full-text search)."""
+    found = []
+    for word in _WORD.findall(latin(text).replace("'", "")):
+        folded = _variants(key(word)) if not word.isdigit() else word
+        if folded:
+            found.append(folded)
+    return found
+
+
+def library_stamp() -> str:
+    """Which transliteration library is installed (its module's size and time), found
+    without importing it: what was folded with another one is folded again."""
+    for folder in sys.path:
+        try:
+            info = os.stat(os.path.join(folder or ".", "anyascii", "__init__.py"))
+        except (OSError, ValueError):
+            continue
+        return f"anyascii:{info.st_size}:{info.st_mtime_ns}"
+    return "anyascii:missing"
