@@ -89,7 +89,7 @@ class Usage(click.UsageError):
 #: How the command line names each criterion of the core.
 OPTION_NAMES = {"date": "--date", "start": "--from", "end": "--to", "period": "--period", "region": "--region",
                 "source": "--source", "actor": "--actor", "category": "--category", "kind": "--kind", "tag": "--tag",
-                "name": "NAME", "reference": "REF", "source_id": "ID"}
+                "name": "NAME", "reference": "REF", "source_id": "ID", "text": "TEXT"}
 
 
 def usage(exc: QueryError, renamed: dict[str, str] | None = None) -> Usage:
@@ -631,6 +631,56 @@ def show(app: App, references: tuple[str, ...], fmt: str | None, as_json: bool) 
         write_object(record, sys.stdout)
         return
     app.emit([record for _, record in found], kinds.get(keys[0]), chosen)
+
+
+def _search_options(function: Handler) -> Handler:
+    """The filters of the kinds search finds, in the order the list commands give them."""
+    for option in reversed((_choice_option("kind", kinds.SEARCH_KINDS), OPTIONS["source"], OPTIONS["region"],
+                            _choice_option("tag", kinds.TAGS), OPTIONS["date"], OPTIONS["start"], OPTIONS["end"],
+                            OPTIONS["coarse"])):
+        function = option(function)
+    return function
+
+
+@cli.command()
+@click.argument("words", metavar="TEXT...", nargs=-1, required=True)
+@_search_options
+@output_options
+@click.pass_obj
+def search(app: App, /, words: tuple[str, ...], fmt: str | None, as_json: bool, kind: tuple[str, ...],
+           **criteria: Any) -> None:
+    """Every record whose text has all these words (or words they begin), best first.
+
+    Ids, titles, names and their other spellings, summaries, notes,
+    claims and quotes are searched, in any script: Жанаозен finds what
+    Zhanaozen finds. A date filter leaves out records without a date
+    (actors, places, disputes); --tag keeps events.
+
+    \b
+    qantar search Zhanaozen
+    qantar search "coup attempt" --source official
+    qantar search bakery --kind event --json
+    """
+    from .find.search import SearchUnavailable
+    from .find.search import search as run_search
+
+    chosen = chosen_format(fmt, as_json)
+    text = " ".join(words)
+    try:
+        found = run_search(app.kb, text, kind, **criteria)
+    except QueryError as exc:
+        raise usage(exc, {"text": "TEXT"}) from None
+    except SearchUnavailable as exc:
+        raise Failed(str(exc)) from None
+    if not found:
+        nearest = getattr(found, "nearest", [])
+        hint = f"; the nearest words the knowledge base has: {', '.join(nearest)}" if nearest else ""
+        narrowed = f" with {describe(criteria)}" if describe(criteria) != "the query" else ""
+        say(f"no record matches {text.strip()!r}{narrowed}{hint}.")
+        if chosen != "table":
+            app.emit(found, kinds.MATCHES, chosen)
+        return
+    app.emit(found, kinds.MATCHES, chosen, criteria)
 
 
 @list_command("places", kinds.PLACES)

@@ -309,7 +309,7 @@ SOURCES = Collection(
              Related("figures", lambda kb, r: _citing(kb, r, "figures")),
              Related("disputes", lambda kb, r: _citing(kb, r, "disputes"))),
     rules=(_source_rules,),
-    date="published", label="title",
+    date="published", label="title", searched=("publisher", "author"),
 )
 
 PLACES = Collection(
@@ -327,7 +327,7 @@ PLACES = Collection(
              Related("events", lambda kb, r: _in_place(kb, r, "events")),
              Related("figures", lambda kb, r: _in_place(kb, r, "figures"))),
     rules=(_place_rules,),
-    label="name",
+    label="name", searched=("aliases", "note"),
 )
 
 ACTORS = Collection(
@@ -346,7 +346,7 @@ ACTORS = Collection(
              Related("figures", lambda kb, r: [f for f in kb["figures"] if f["claimed_by"] == r["id"]]),
              _cited_sources()),
     rules=(_role_rules,),
-    label="name",
+    label="name", searched=("aliases", "summary", "roles.title", "citations.quote"),
 )
 
 EVENTS = Collection(
@@ -364,7 +364,7 @@ EVENTS = Collection(
     ),
     related=(_refs("actors", "actors"), _refs("places", "places"), _cited_sources()),
     rules=(_event_rules,),
-    span=("date", "end_date"), date="date", label="title",
+    span=("date", "end_date"), date="date", label="title", searched=("summary", "citations.quote"),
 )
 
 
@@ -406,7 +406,7 @@ FIGURES = Collection(
     ),
     related=(Related("actors", _figure_actors), _refs("places", "places"), _cited_sources()),
     rules=(_figure_rules,),
-    date="as_of", label="label",
+    date="as_of", label="label", searched=("stated", "unit", "citations.quote"),
 )
 
 
@@ -441,9 +441,32 @@ DISPUTES = Collection(
     related=(_cited_sources(),),
     rules=(_dispute_rules,),
     label="question", layout="sections", footer="note",
+    searched=("note", "positions.claim", "positions.citations.quote"),
 )
 
 ALL: tuple[Collection, ...] = (SOURCES, PLACES, ACTORS, EVENTS, FIGURES, DISPUTES)
+
+def _snippet(record: Record, view: View) -> str | None:
+    return record["snippet"] if record["snippet"] != record["title"] else None
+
+
+#: The kinds ``search`` finds, in the order it breaks ties, as its JSON names them.
+SEARCH_KINDS = ("event", "figure", "actor", "source", "dispute", "place")
+
+
+#: What ``search`` finds: one row a matching record, of any kind. Not a
+#: collection of the file; its filters are those of the kinds it finds.
+MATCHES = Collection(
+    "matches", "match",
+    fields=(Field("kind"), Field("id"), Field("title"), Field("date", date=True), Field("snippet")),
+    columns=(
+        Col("Kind", lines(("kind", "dim")), no_wrap=True),
+        Col("Date", lines(("date", "")), no_wrap=True, optional=True),
+        Col("Record", lines(("title", "bold"), (_snippet, "italic"), ("id", "dim")), ratio=4,
+            keep=lambda r: [r["id"]]),
+    ),
+    label="title",
+)
 BY_KEY = {c.key: c for c in ALL}
 KEYS = tuple(BY_KEY)
 

@@ -395,14 +395,17 @@ class Collection:
     voices, the sources' stances and the quote folding; references and dates
     are checked from the fields alone. ``layout`` is ``table``, or ``sections`` for a heading a
     record with the other columns side by side below it (disputes), with
-    ``footer`` naming a field printed under each section.
+    ``footer`` naming a field printed under each section. ``searched`` names
+    the text that full-text search reads besides the id and the label, as
+    paths into the record (``positions.claim``, ``citations.quote``).
     """
 
     def __init__(self, key: str, kind: str, *, fields: tuple[Field, ...], filters: tuple[Filter, ...] = (),
                  order: Callable[[Record], Any] = lambda r: r["id"], columns: tuple[Col, ...] = (),
                  related: tuple[Related, ...] = (), rules: tuple[Rule, ...] = (),
                  span: tuple[str, str] | None = None, date: str | None = None,
-                 label: str = "id", layout: str = "table", footer: str | None = None):
+                 label: str = "id", layout: str = "table", footer: str | None = None,
+                 searched: tuple[str, ...] = ()):
         self.key = key
         self.kind = kind
         self.fields = fields
@@ -417,6 +420,7 @@ class Collection:
         self.label = label
         self.layout = layout
         self.footer = footer
+        self.searched = searched
 
     def field(self, name: str) -> Field:
         for f in self.fields:

@@ -446,4 +446,5 @@ def test_the_warm_json_path_imports_nothing_for_errors(tmp_path):
     mods = set(warm.stderr.split())
     assert "qantar_cli.kb.store" in mods  # it did load
     assert not mods & {"yaml", "dataclasses", "qantar_cli.problem", "qantar_cli.text", "qantar_cli.kb.yamlread",
-                       "qantar_cli.kb.schema", "qantar_cli.kb.rules"}
+                       "qantar_cli.kb.schema", "qantar_cli.kb.rules", "rich", "sqlite3", "anyascii",
+                       "qantar_cli.find.search", "qantar_cli.find.fold"}

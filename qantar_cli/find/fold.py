@@ -88,14 +88,14 @@ def _variants(folded: str) -> str:
 _WORD = re.compile(r"\w+")
 
 
+def word(token: str) -> str:
+    """One word folded as ``sound`` folds a name, without taking off region words (for search)."""
+    return token if token.isdigit() else _variants(key(latin(token)))
+
+
 def words(text: str) -> list[str]:
-    """The words of ``text``, each folded as ``sound`` folds a name (for full-text search)."""
-    found = []
-    for word in _WORD.findall(latin(text).replace("'", "")):
-        folded = _variants(key(word)) if not word.isdigit() else word
-        if folded:
-            found.append(folded)
-    return found
+    """The words of ``text``, each folded by ``word``; those that fold to nothing left out."""
+    return [folded for folded in map(word, _WORD.findall(text)) if folded]
 
 
 def library_stamp() -> str:

@@ -1,0 +1,265 @@
+"""Full-text search: every record's text in an SQLite FTS5 index, ranked by bm25.
+
+The index holds each record's words folded as the resolver folds names
+(``fold.words``: any script, any transliteration, no case or diacritics),
+so ``Жанаозен`` finds what ``Zhanaozen`` finds. It is built from the
+collections' descriptions (the id, the label, and the paths each names in
+``searched``), the first time a search needs it, and kept with the cache
+as the bytes of an SQLite database. The user's words are words: each
+becomes a quoted prefix term, so no character of theirs is query syntax.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator
+from typing import TYPE_CHECKING, Any
+
+from .. import collections as kinds
+from ..errors import QantarError, QueryError
+from ..kb.store import KnowledgeBase
+from ..spec import Record
+from . import fold
+from .query import Selection
+
+if TYPE_CHECKING:
+    import sqlite3
+
+KINDS = kinds.SEARCH_KINDS
+_BY_KIND = {c.kind: c for c in kinds.ALL}
+#: How much a word weighs in a name (of a person, place, publisher), in the id or label, and in the rest.
+WEIGHTS = (20.0, 5.0, 1.0)
+#: The fields that name a record: a word found there is the record's own name.
+NAME_FIELDS = ("name", "aliases", "publisher")
+#: Words of context on each side of the first match in a snippet.
+CONTEXT = 6
+#: Format of the stored index: a change to the tables below needs a new number.
+FORMAT = "1"
+
+_TOKEN = re.compile(r"\w+")
+_COMPOUND = re.compile(r"\w+(?:[-'’]\w+)+")
+
+_SCHEMA = """
+CREATE TABLE records (n INTEGER PRIMARY KEY, kind TEXT, id TEXT, title TEXT, date TEXT, tie INTEGER);
+CREATE TABLE texts (n INTEGER, part INTEGER, original TEXT, folded TEXT, PRIMARY KEY (n, part));
+CREATE TABLE terms (folded TEXT PRIMARY KEY, shown TEXT);
+CREATE VIRTUAL TABLE words USING fts5(names, label, body, tokenize = 'unicode61 remove_diacritics 2');
+"""
+
+
+class SearchUnavailable(QantarError):
+    """This Python's SQLite has no FTS5 (every mainstream build has it)."""
+
+    def __init__(self) -> None:
+        super().__init__("search needs SQLite's FTS5 module, which this Python's sqlite3 library lacks: "
+                         "use a Python built with a standard SQLite")
+
+
+def search(kb: KnowledgeBase, text: str, kinds_wanted: Iterable[str] = (), **criteria: Any) -> list[Record]:
+    """The records whose text has every word of ``text`` (as word prefixes), best first.
+
+    Each is ``{kind, id, title, date, snippet}``. ``criteria`` are the
+    filters of the record kinds (``region``, ``source``, ``tag``, ``date``,
+    ``start``, ``end``, ``coarse``); a kind that cannot be filtered by one
+    given is left out, as a date filter leaves out undated kinds. The result
+    has ``left_out``: matches a date filter left out for being dated less
+    precisely than asked, and ``nearest``: known words close to those that
+    matched nothing, when nothing matched.
+    """
+    terms = query_terms(text)
+    wanted = set(kinds_wanted) or set(KINDS)
+    unknown = sorted(wanted - set(KINDS))
+    if unknown:
+        raise QueryError(f"unknown kind {unknown[0]!r}", criterion="kind", value=unknown[0], candidates=list(KINDS))
+    db = index(kb)
+    found = Matches()
+    rows = db.execute(
+        "SELECT r.kind, r.id, r.title, r.date, r.n FROM words JOIN records r ON r.n = words.rowid "
+        f"WHERE words MATCH ? ORDER BY bm25(words, {', '.join(map(str, WEIGHTS))}), r.tie, r.id",
+        (" ".join(f'"{t}"*' for t in terms),)).fetchall()
+    given = {k: v for k, v in criteria.items() if v not in (None, [], (), False)}
+    allowed, coarse_only = _allowed(kb, {kind for kind, *_ in rows} & wanted, given)
+    for kind, record_id, title, date, n in rows:
+        if record_id in allowed.get(kind, ()):
+            found.append({"kind": kind, "id": record_id, "title": title, "date": date,
+                          "snippet": snippet(db, n, terms)})
+        elif record_id in coarse_only.get(kind, ()):
+            found.left_out += 1
+    if not rows:
+        found.nearest = nearest(db, terms)
+    return found
+
+
+class Matches(Selection):
+    """What a search found; ``nearest``: known words close to the user's, when nothing matched."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.nearest: list[str] = []
+
+
+def query_terms(text: str) -> list[str]:
+    """The user's words, folded; quotes, stars, colons and the like are not words."""
+    terms = list(dict.fromkeys(fold.words(text)))
+    if not terms:
+        raise QueryError(f"{text.strip()!r} has no word to search for" if text.strip()
+                         else "an empty search matches nothing", criterion="text", value=text)
+    return terms
+
+
+def _allowed(kb: KnowledgeBase, present: set[str], given: dict[str, Any]) -> tuple[dict[str, set[str]],
+                                                                                   dict[str, set[str]]]:
+    """By kind, the ids the filters let through, and those only ``coarse`` would let through."""
+    from .query import select
+
+    allowed: dict[str, set[str]] = {}
+    coarse_only: dict[str, set[str]] = {}
+    dated = any(given.get(c) for c in ("date", "start", "end"))
+    for kind in present:
+        collection = _BY_KIND[kind]
+        accepted = collection.criteria()
+        if any(name not in accepted for name in given if name != "coarse"):
+            continue  # a kind that cannot be filtered so is not what was asked for
+        mine = {k: v for k, v in given.items() if k in accepted}
+        allowed[kind] = {r["id"] for r in select(kb, collection, **mine)}
+        if dated and not given.get("coarse"):
+            coarse_only[kind] = {r["id"] for r in select(kb, collection, **mine, coarse=True)} - allowed[kind]
+    return allowed, coarse_only
+
+
+# -- the index ------------------------------------------------------------------------
+
+
+def index(kb: KnowledgeBase) -> sqlite3.Connection:
+    """The search index of ``kb``: from the cache when it holds one, else built (and stored)."""
+    db: sqlite3.Connection | None = kb.derived.get("search")
+    if db is not None:
+        return db
+    import sqlite3
+
+    from ..kb import cache
+
+    suffix = f"fts{FORMAT}"
+    stored = cache.get_bytes(kb.cache_key, suffix) if kb.cache_key else None
+    if stored is not None:
+        db = _opened(stored)
+    if db is None:
+        db = sqlite3.connect(":memory:")
+        try:
+            db.executescript(_SCHEMA)
+        except sqlite3.OperationalError as exc:
+            if "fts5" in str(exc).lower():
+                raise SearchUnavailable() from None
+            raise
+        _fill(db, kb)
+        if kb.cache_key and hasattr(db, "serialize"):
+            cache.put_bytes(kb.cache_key, suffix, db.serialize())
+    kb.derived["search"] = db
+    return db
+
+
+def _opened(stored: bytes) -> sqlite3.Connection | None:
+    """A database from verified cache bytes; None when they do not hold the tables expected."""
+    import sqlite3
+
+    db = sqlite3.connect(":memory:")
+    try:
+        db.deserialize(stored)
+        db.execute("SELECT n, kind, id, title, date, tie FROM records LIMIT 1").fetchall()
+        db.execute("SELECT n, part, original, folded FROM texts LIMIT 1").fetchall()
+        db.execute("SELECT folded, shown FROM terms LIMIT 1").fetchall()
+        db.execute("SELECT rowid FROM words WHERE words MATCH 'a*' LIMIT 1").fetchall()
+    except (sqlite3.Error, AttributeError, OverflowError, ValueError):
+        return None
+    return db
+
+
+def _fill(db: sqlite3.Connection, kb: KnowledgeBase) -> None:
+    n = 0
+    shown: dict[str, str] = {}
+    folded_words: dict[str, str] = {}  # most words recur: fold each once
+
+    def folded(text: str) -> list[str]:
+        tokens = _TOKEN.findall(text)
+        out = []
+        for token in tokens:
+            word = folded_words.get(token)
+            if word is None:
+                word = folded_words[token] = fold.word(token)
+                if word and (word not in shown or (token.isascii() and not shown[word].isascii())):
+                    shown[word] = token.lower()
+            out.append(word)
+        return out
+
+    def indexed(text: str) -> str:
+        """``text``'s words folded, and each hyphenated compound once more as one word (Nur-Sultan)."""
+        words = folded(text) + [fold.word(re.sub(r"[-'’]", "", c)) for c in _COMPOUND.findall(text)]
+        return " ".join(w for w in words if w)
+
+    for kind in KINDS:
+        collection = _BY_KIND[kind]
+        for record in kb[collection.key]:
+            n += 1
+            title = kinds.label_of(record)
+            date = record.get(collection.date) if collection.date else None
+            texts = [title, *(t for path in collection.searched for t in strings_at(record, path))]
+            for part, original in enumerate(texts):
+                db.execute("INSERT INTO texts VALUES (?, ?, ?, ?)", (n, part, original, " ".join(folded(original))))
+            names = " ".join(indexed(t) for field in NAME_FIELDS for t in strings_at(record, field))
+            label = indexed(record["id"]) + " " + indexed(title)
+            body = " ".join(indexed(t) for t in texts[1:])
+            db.execute("INSERT INTO records VALUES (?, ?, ?, ?, ?, ?)", (n, kind, record["id"], title, date,
+                                                                          KINDS.index(kind)))
+            db.execute("INSERT INTO words (rowid, names, label, body) VALUES (?, ?, ?, ?)", (n, names, label, body))
+    db.executemany("INSERT INTO terms VALUES (?, ?)", sorted(shown.items()))
+    db.commit()
+
+
+def strings_at(record: Any, path: str) -> Iterator[str]:
+    """The strings at a dotted path into a record, through lists (``positions.citations.quote``)."""
+    head, _, rest = path.partition(".")
+    values = record.get(head) if isinstance(record, dict) else None
+    for value in values if isinstance(values, list) else [values]:
+        if rest:
+            yield from strings_at(value, rest)
+        elif isinstance(value, str) and value:
+            yield value
+
+
+# -- what is shown ----------------------------------------------------------------------
+
+
+def snippet(db: sqlite3.Connection, n: int, terms: list[str]) -> str:
+    """A few words around the first place where the record's text matches, from its own words.
+
+    The text beyond the label comes first: the label is shown anyway.
+    """
+    texts = db.execute("SELECT original, folded FROM texts WHERE n = ? ORDER BY part = 0, part", (n,)).fetchall()
+    for original, folded in texts:
+        words = folded.split(" ")
+        for i, word in enumerate(words):
+            if any(word.startswith(t) for t in terms):
+                return _around(original, i)
+    return str(texts[-1][0]) if texts else ""  # matched in the id alone: the label
+
+
+def _around(text: str, i: int) -> str:
+    spans = [m.span() for m in _TOKEN.finditer(text)]
+    first, last = max(0, i - CONTEXT), min(len(spans) - 1, i + CONTEXT)
+    start = 0 if first == 0 else spans[first][0]
+    end = len(text) if last == len(spans) - 1 else spans[last][1]
+    return ("…" if start else "") + " ".join(text[start:end].split()) + ("…" if end < len(text) else "")
+
+
+def nearest(db: sqlite3.Connection, terms: list[str], limit: int = 3) -> list[str]:
+    """Words the knowledge base has that are closest to the terms that found nothing."""
+    import difflib
+
+    known = dict(db.execute("SELECT folded, shown FROM terms").fetchall())
+    close: list[str] = []
+    for term in terms:
+        if db.execute("SELECT 1 FROM words WHERE words MATCH ? LIMIT 1", (f'"{term}"*',)).fetchone():
+            continue
+        for match in difflib.get_close_matches(term[:64], list(known), n=limit, cutoff=0.7):
+            close.append(known[match])
+    return list(dict.fromkeys(close))[:limit * 2]

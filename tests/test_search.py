@@ -1,0 +1,181 @@
+"""``qantar search``: folding, ranking, filters (in and out), words never syntax, the index in the cache."""
+
+import json
+import sqlite3
+
+import pytest
+from conftest import assert_usage_error, invoke
+
+from qantar_cli import collections as kinds
+from qantar_cli.find import search as search_module
+from qantar_cli.kb.store import KnowledgeBase, build
+
+
+def bundled(*args, ok=True, env=None):
+    return invoke(*args, data=None, ok=ok, env=env)
+
+
+def found(*args):
+    return [(m["kind"], m["id"]) for m in bundled("search", *args, "--json").json()]
+
+
+@pytest.mark.parametrize("spelling", ["zhanaozen", "Zhanaozen", "ZHANAOZEN", "Жанаозен", "Жаңаөзен", "Janaozen",
+                                      "Jañaözen", "zhanaoz"])
+def test_every_spelling_finds_what_the_latin_one_finds(spelling):
+    assert found(spelling) == found("Zhanaozen")
+    assert found(spelling)[0] == ("place", "zhanaozen")
+
+
+@pytest.mark.parametrize("text, first", [
+    ("Tokaev", ("actor", "kassym-jomart-tokayev")),
+    ("Токаев", ("actor", "kassym-jomart-tokayev")),
+    ("Masimov", ("actor", "karim-massimov")),
+    ("Qandy Qantar", ("event", "2022-01-january-events-qandy-qantar")),
+    ("bakery", ("place", "aksai-bakery-plant")),
+    ("Zhetygen", ("place", "zhetygen-airport")),
+    ("Nur-Sultan", ("place", "astana")),
+])
+def test_a_records_own_name_ranks_first(text, first):
+    assert found(text)[0] == first
+
+
+def test_every_word_must_match_as_a_word_prefix():
+    both = found("airport", "sentenced")
+    assert ("event", "2023-07-11-airport-protesters-sentenced") in both
+    assert ("event", "2022-01-05-almaty-airport-kazinform") in found("airport")
+    assert ("event", "2022-01-05-almaty-airport-kazinform") not in both  # no "sentenced" in it
+    assert set(both) <= set(found("airport")) & set(found("sentenced"))
+    assert set(found("armenian")) <= set(found("armen"))  # a word prefix finds the word
+
+
+def test_the_name_of_the_events_is_found_by_its_names():
+    for text in ("bloody january", "Qandy Qantar", "Қанды Қаңтар", "Kandy Kantar"):
+        assert ("event", "2022-01-january-events-qandy-qantar") in found(text)[:3], text
+
+
+def test_the_json_fields_and_date():
+    matches = bundled("search", "bakery", "--json").json()
+    assert all(list(m) == ["kind", "id", "title", "date", "snippet"] for m in matches)
+    by_id = {m["id"]: m for m in matches}
+    assert by_id["2022-01-07-armenian-contingent-aksai-bakery"]["date"] == "2022-01-07"
+    assert by_id["aksai-bakery-plant"]["date"] is None
+    assert all("bakery" in m["snippet"].lower() or "bakery" in m["title"].lower() for m in matches)
+
+
+@pytest.mark.parametrize("args, kinds_in", [
+    (["--kind", "event"], {"event"}),
+    (["--kind", "EVENT", "--kind", "place"], {"event", "place"}),
+    (["--tag", "protests"], {"event"}),  # only events have tags
+    (["--date", "2022-01"], {"event", "figure"}),  # undated kinds (actors, places, disputes) are left out
+    (["--region", "mangystau"], {"event", "figure", "place"}),  # records with places
+])
+def test_filters_keep_the_right_kinds(args, kinds_in):
+    every = found("zhanaozen")
+    narrowed = found("zhanaozen", *args)
+    assert narrowed and {k for k, _ in narrowed} <= kinds_in
+    assert set(narrowed) < set(every)
+
+
+def test_filters_keep_the_right_records_and_drop_the_wrong_ones():
+    events = {e["id"]: e for e in bundled("timeline", "--json").json()}
+    in_almaty = found("airport", "--region", "almaty", "--kind", "event")
+    assert in_almaty
+    assert all("almaty" in events[i]["regions"] for _, i in in_almaty)
+    dropped = {i for k, i in found("airport", "--kind", "event")} - {i for _, i in in_almaty}
+    assert dropped and all("almaty" not in events[i]["regions"] for i in dropped)
+    day = found("airport", "--date", "2022-01-05")
+    assert day and all(events[i]["date"] <= "2022-01-05" <= (events[i]["end_date"] or events[i]["date"])
+                       for k, i in day if k == "event")
+    assert ("event", "2023-07-11-airport-protesters-sentenced") not in day
+    official = found("zhanaozen", "--source", "official", "--kind", "event")
+    independent = found("zhanaozen", "--source", "independent", "--kind", "event")
+    assert ("event", "2022-01-01-zhanaozen-gas-price-protest-begins") in official
+    assert ("event", "2022-01-01-zhanaozen-gas-price-protest-begins") not in independent
+
+
+def test_a_date_filter_counts_what_it_left_out():
+    run = bundled("search", "csto", "--date", "2022-01-07", "--json")
+    coarse = bundled("search", "csto", "--date", "2022-01-07", "--coarse", "--json").json()
+    assert len(coarse) > len(run.json())
+    assert f"{len(coarse) - len(run.json())} " in run.stderr and "--coarse" in run.stderr
+
+
+@pytest.mark.parametrize("text", ['"coup', "coup AND attempt", "NEAR(coup attempt)", "-coup", "coup:attempt",
+                                  "(coup", "coup*", "*", "coup OR", "^coup", "'", "a\"b"])
+def test_the_users_words_are_never_query_syntax(text):
+    run = bundled("search", "--json", "--", text, ok=False)
+    assert run.code in (0, 2) and "Traceback" not in run.stderr
+    if run.code == 2:
+        assert "no word to search for" in run.stderr
+    else:
+        json.loads(run.stdout)
+
+
+@pytest.mark.parametrize("text", ["", "   ", "***", "-- :"])
+def test_an_empty_query_is_a_usage_error(text):
+    assert_usage_error(bundled("search", text, ok=False), "TEXT")
+
+
+def test_no_match_is_an_empty_list_and_a_hint():
+    run = bundled("search", "zhanaozn", "--json")
+    assert run.json() == []
+    assert run.stderr.startswith("qantar: no record matches 'zhanaozn'") and "zhanaozen" in run.stderr
+    table = bundled("search", "zhanaozn")
+    assert table.stdout == "" and "zhanaozen" in table.stderr
+
+
+def test_the_table_shows_title_snippet_and_id():
+    out = bundled("search", "bakery", "--kind", "event").stdout
+    assert "Armenian CSTO contingent guards the Aksai bakery plant" in out
+    assert "2022-01-07-armenian-contingent-aksai-bakery" in out
+
+
+def test_ties_order_by_kind_then_id():
+    cite = [{"source": "s-2022", "quote": "q"}]
+    root = {
+        "sources": [{"id": "s-2022", "title": "T", "publisher": "P", "publisher_kind": "news agency",
+                     "stance": "independent", "published": "2022-01-01", "url": None, "language": "en"}],
+        "places": [{"id": "kz", "name": "Kazakhstan", "kind": "country"}],
+        "actors": [], "disputes": [],
+        "events": [{"id": f"2022-01-01-{n}", "date": "2022-01-01", "title": "Same words", "summary": "x z",
+                    "places": ["kz"], "citations": cite} for n in ("b", "a")],
+        "figures": [{"id": "f-g-h-i", "label": "Same words", "category": "casualties", "value": 1,
+                     "qualifier": "exact", "stated": "1", "unit": "u", "as_of": "2022-01-01",
+                     "citations": [{"source": "s-2022", "quote": "q"}]}],
+    }
+    toy = KnowledgeBase(build(root, (kinds.SOURCES, kinds.PLACES, kinds.ACTORS, kinds.EVENTS, kinds.FIGURES,
+                                     kinds.DISPUTES)))
+    ids = [m["id"] for m in search_module.search(toy, "same words")]
+    assert ids == ["2022-01-01-a", "2022-01-01-b", "f-g-h-i"]  # equal ranks: events first, then by id
+
+
+def test_the_index_is_kept_with_the_cache_and_rebuilt_when_tampered(tmp_path):
+    env = {"QANTAR_CACHE_DIR": str(tmp_path)}
+    first = found("bakery")
+    bundled("search", "bakery", env=env)
+    stored = list(tmp_path.glob("kb-*.fts*"))
+    assert len(stored) == 1
+    data = bytearray(stored[0].read_bytes())
+    data[-100] ^= 0xFF
+    stored[0].write_bytes(bytes(data))
+    again = bundled("search", "bakery", "--json", env=env).json()
+    assert [(m["kind"], m["id"]) for m in again] == first
+
+
+def test_without_fts5_search_says_so_in_one_sentence(monkeypatch):
+    real = sqlite3.connect
+
+    class NoFts:
+        def __init__(self, *args, **kwargs):
+            self.db = real(*args, **kwargs)
+
+        def executescript(self, script):
+            raise sqlite3.OperationalError("no such module: fts5")
+
+        def __getattr__(self, name):
+            return getattr(self.db, name)
+
+    monkeypatch.setattr(sqlite3, "connect", NoFts)
+    run = bundled("search", "bakery", ok=False, env={"QANTAR_NO_CACHE": "1"})
+    assert run.code == 1 and run.stdout == ""
+    assert "FTS5" in run.stderr and len(run.stderr.splitlines()) == 1 and "Traceback" not in run.stderr
