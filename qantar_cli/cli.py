@@ -31,6 +31,8 @@ from .spec import Choice, Collection
 from .version import __version__
 
 if TYPE_CHECKING:
+    from .out.pager import Paging
+
     #: A command's function, before or after Click's decorators have wrapped it.
     Handler = Callable[..., Any]
     #: What ``click.option`` returns: it adds an option to a command's function.
@@ -206,10 +208,13 @@ def offers(what: str) -> Callable[[click.Context, click.Parameter, str], list[st
 
 def offers_paths(kind: str) -> Callable[[click.Context, click.Parameter, str], list[Any]]:
     """A ``shell_complete`` callback handing a path back to the shell's own completion (``file`` or ``dir``)."""
-    from click.shell_completion import CompletionItem
 
-    return lambda ctx, param, incomplete: [CompletionItem(incomplete, type=kind)]
+    def complete(ctx: click.Context, param: click.Parameter, incomplete: str) -> list[Any]:
+        from click.shell_completion import CompletionItem  # only when completing: it costs every start otherwise
 
+        return [CompletionItem(incomplete, type=kind)]
+
+    return complete
 
 
 def _date_value(ctx: click.Context, param: click.Parameter, value: Any) -> Any:
@@ -361,7 +366,7 @@ def _working_directory_gone() -> bool:
     return False
 
 
-def _paging(ctx: click.Context) -> Any:
+def _paging(ctx: click.Context) -> Paging | None:
     """On a terminal, unless paging is off: what holds the output until the pager may take it (``out.pager``)."""
     try:
         terminal = sys.stdout.isatty()
@@ -398,8 +403,9 @@ class QantarGroup(click.Group):
             else:
                 with paging:
                     result = super().invoke(ctx)
-                if paging.notice():
-                    say(paging.notice())
+                notice = paging.notice()
+                if notice:
+                    say(notice)
             sys.stdout.flush()
             return result
         except OSError as exc:

@@ -114,6 +114,12 @@ def test_completion_works_through_each_way_qantar_starts(start):
     assert offered("qantar timeline --actor tok", start=start) == ["kassym-jomart-tokayev"]
 
 
+def test_file_options_hand_over_to_the_shells_own_file_completion():
+    assert complete("qantar --data ").stdout.splitlines() == ["file,"]
+    assert complete("qantar validate ").stdout.splitlines() == ["file,"]
+    assert complete("qantar validate --texts ").stdout.splitlines() == ["dir,"]
+
+
 def test_data_on_the_command_line_being_completed_is_the_file_used():
     got = offered(f"qantar --data {MINI} timeline --region pav")
     assert set(got) == {"pavlodar", "pavlodar-region"}

@@ -8,7 +8,6 @@ and what it was given.
 
 from __future__ import annotations
 
-import fcntl
 import itertools
 import os
 import select
@@ -18,12 +17,14 @@ import signal
 import struct
 import subprocess
 import sys
-import termios
 import time
 from pathlib import Path
 
 import pytest
 from conftest import MINI, ROOT
+
+termios = pytest.importorskip("termios", reason="needs POSIX pseudo-terminals")
+fcntl = pytest.importorskip("fcntl", reason="needs POSIX pseudo-terminals")
 
 FAKE_PAGER = """\
 import json, os, signal, sys
@@ -263,3 +264,16 @@ def test_real_less_pages_takes_ctrl_c_and_quits_on_q(tmp_path):
     assert run.code == 0, run.shown
     assert "Date" in run.shown and "Traceback" not in run.shown
     assert "\x1b[1m" in run.shown  # colours reach the screen through less -R
+
+
+def test_the_global_option_given_after_the_command_is_explained(tmp_path):
+    run = on_terminal(["timeline", "--no-pager"], tmp_path)
+    assert run.code == 2 and not run.paged
+    assert "--no-pager is a global option: give it before the command, as in qantar --no-pager timeline" in run.shown
+
+
+def test_an_ascii_only_terminal_still_gets_exact_csv(tmp_path):
+    """What a writer puts through stdout's binary buffer reaches the terminal byte for byte."""
+    run = on_terminal(["places", "-f", "csv"], tmp_path, env={"PYTHONIOENCODING": "ascii"})
+    assert run.code == 0 and not run.paged
+    assert "Жаңаөзен" in run.shown

@@ -65,22 +65,31 @@ def terminal_rows(stream: IO[str], environ: Mapping[str, str]) -> int:
         return 24
 
 
-class Screen(io.StringIO):
-    """A buffer standing in for a terminal: it says it is one, and has its size and encoding."""
+class Screen(io.TextIOWrapper):
+    """A buffer standing in for a terminal: it says it is one, and has its size and its encoding.
+
+    Like ``sys.stdout`` it has a binary ``buffer`` underneath (writers that
+    need exact bytes, such as CSV on an ASCII-only terminal, use it), so
+    what reaches the terminal or the pager is byte for byte what would have
+    been written without it.
+    """
 
     def __init__(self, terminal: IO[str]):
-        super().__init__()
+        encoding = getattr(terminal, "encoding", None) or "utf-8"
+        super().__init__(io.BytesIO(), encoding=encoding, errors=getattr(terminal, "errors", None) or "strict",
+                         write_through=True)
         self.terminal = terminal
 
     def isatty(self) -> bool:
         return True
 
-    def fileno(self) -> int:  # for the terminal's size; nothing writes to it through this buffer
+    def fileno(self) -> int:  # for the terminal's size; nothing is written to it through this buffer
         return self.terminal.fileno()
 
-    @property
-    def encoding(self) -> str:  # type: ignore[override]  # a StringIO's is None
-        return getattr(self.terminal, "encoding", None) or "utf-8"
+    def contents(self) -> bytes:
+        self.flush()
+        data: bytes = self.buffer.getvalue()  # type: ignore[attr-defined]  # a BytesIO, made above
+        return data
 
 
 class Paging:
@@ -99,16 +108,15 @@ class Paging:
         self.chosen_by = chosen_by
         self.environ = os.environ if environ is None else environ
         self.terminal: IO[str] = sys.stdout
-        self.screen = Screen(self.terminal)
         self.stderr: IO[str] = sys.stderr
+        self.screen: Screen | None = None
         self.messages: io.StringIO | None = None
         self.table = False
         self.problem: str | None = None
 
     def __enter__(self) -> Paging:
-        self.terminal = self.screen.terminal = sys.stdout
-        self.stderr = sys.stderr
-        sys.stdout = self.screen
+        self.terminal, self.stderr = sys.stdout, sys.stderr
+        self.screen = sys.stdout = Screen(self.terminal)
         if _isatty(self.stderr):
             self.messages = sys.stderr = io.StringIO()
         return self
@@ -116,23 +124,23 @@ class Paging:
     def __exit__(self, kind: type[BaseException] | None, exc: BaseException | None,
                  tb: TracebackType | None) -> None:
         sys.stdout, sys.stderr = self.terminal, self.stderr
-        text = self.screen.getvalue()
+        assert self.screen is not None
+        data = self.screen.contents()
         messages = self.messages.getvalue() if self.messages is not None else ""
-        if (text and kind is None and self.table
-                and (text + messages).count("\n") >= terminal_rows(self.terminal, self.environ)
-                and self.page(text + messages)):
-            return
+        if data and kind is None and self.table:
+            everything = data + messages.encode(self.screen.encoding, errors="replace")
+            if everything.count(b"\n") >= terminal_rows(self.terminal, self.environ) and self.page(everything):
+                return
         try:
-            if text:
-                self.terminal.write(text)
-                self.terminal.flush()
+            if data:
+                _write_bytes(self.terminal, data, self.screen.encoding)
         finally:
             if messages:
                 self.stderr.write(messages)
                 self.stderr.flush()
 
-    def page(self, text: str) -> bool:
-        """Run the pager on ``text``; False when it cannot start (``problem`` says why)."""
+    def page(self, data: bytes) -> bool:
+        """Run the pager on ``data``; False when it cannot start (``problem`` says why)."""
         import shutil
         import subprocess
 
@@ -149,7 +157,6 @@ class Paging:
         except OSError as exc:
             self.problem = f"cannot start the pager {self.command[0]!r}: {exc.strerror or exc}"
             return False
-        data = text.encode(self.screen.encoding, errors="replace")
         with _sigint_ignored():  # Ctrl-C is the pager's: less ends its search or scroll, not qantar
             try:
                 assert process.stdin is not None
@@ -165,6 +172,18 @@ class Paging:
         if self.problem is None or self.chosen_by is None:
             return None
         return f"{self.problem} (set by {self.chosen_by}): the output is printed as it is."
+
+
+def _write_bytes(stream: IO[str], data: bytes, encoding: str) -> None:
+    """Bytes onto a text stream: through its binary buffer when it has one, else decoded."""
+    stream.flush()
+    buffer = getattr(stream, "buffer", None)
+    if buffer is not None:
+        buffer.write(data)
+        buffer.flush()
+    else:
+        stream.write(data.decode(encoding, errors="replace"))
+        stream.flush()
 
 
 def _isatty(stream: IO[str] | None) -> bool:
