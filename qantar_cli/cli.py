@@ -31,13 +31,15 @@ from .spec import Choice, Collection
 from .version import __version__
 
 if TYPE_CHECKING:
+    from .out.pager import Paging
+
     #: A command's function, before or after Click's decorators have wrapped it.
     Handler = Callable[..., Any]
     #: What ``click.option`` returns: it adds an option to a command's function.
     Decorator = Callable[[Handler], Handler]
 
 FORMATS = tuple(WRITERS)
-_GLOBAL_OPTIONS = ("--data", "--no-color", "--version")
+_GLOBAL_OPTIONS = ("--data", "--no-color", "--no-pager", "--version")
 
 
 def one_line(text: object) -> str:
@@ -166,6 +168,8 @@ class App:
             if not empty_places:
                 say(f"no {collection.key} match {describe(criteria or {})}.")
         else:
+            if fmt == "table":
+                drawing_a_table()
             write(fmt, records, collection, sys.stdout, View(self))
         if left_out:
             kind, verb = (collection.key, "were") if left_out != 1 else (collection.kind, "was")
@@ -198,6 +202,36 @@ def describe(criteria: dict[str, Any]) -> str:
 # -- options --------------------------------------------------------------------
 
 
+def offers(what: str) -> Callable[[click.Context, click.Parameter, str], list[str]]:
+    """A ``shell_complete`` callback: the ids ``find.complete`` offers for ``what`` (SPEC, "Filters").
+
+    The knowledge file is the one the command line being completed names
+    (``--data``, else ``QANTAR_DATA``), loaded through the cache as usual.
+    """
+
+    def complete(ctx: click.Context, param: click.Parameter, incomplete: str) -> list[str]:
+        try:
+            from .find.complete import offer
+            from .kb.store import load
+
+            return offer(load(ctx.find_root().params.get("data")), what, incomplete)
+        except Exception:  # at every Tab, in the user's shell: a file that does not load offers nothing, silently
+            return []
+
+    return complete
+
+
+def offers_paths(kind: str) -> Callable[[click.Context, click.Parameter, str], list[Any]]:
+    """A ``shell_complete`` callback handing a path back to the shell's own completion (``file`` or ``dir``)."""
+
+    def complete(ctx: click.Context, param: click.Parameter, incomplete: str) -> list[Any]:
+        from click.shell_completion import CompletionItem  # only when completing: it costs every start otherwise
+
+        return [CompletionItem(incomplete, type=kind)]
+
+    return complete
+
+
 def _date_value(ctx: click.Context, param: click.Parameter, value: Any) -> Any:
     """A date option's value (or each of a repeated one's), checked to be a real date."""
     if value is None:
@@ -223,13 +257,13 @@ OPTIONS: dict[str, Decorator] = {
     "coarse": click.option("--coarse", is_flag=True, default=False,
                            help="With a date filter, add the records dated less precisely than it "
                                 "(known only to the month or year) that overlap it."),
-    "region": click.option("--region", metavar="R", multiple=True,
+    "region": click.option("--region", metavar="R", multiple=True, shell_complete=offers("places"),
                            help="A place by id, name or alias (mangistau, Almaty, Taldykorgan); "
                                 "a region includes everything within it. Repeat for either of several."),
-    "source": click.option("--source", metavar="S", multiple=True,
+    "source": click.option("--source", metavar="S", multiple=True, shell_complete=offers("sources"),
                            help="A source id, a publisher (kazinform, iwpr, trt, global-voices, "
                                 "astana-times), or a voice: official, independent or foreign. Repeatable."),
-    "actor": click.option("--actor", metavar="A", multiple=True,
+    "actor": click.option("--actor", metavar="A", multiple=True, shell_complete=offers("actors"),
                           help="Events involving an actor, or figures given by one; by id, name or alias. "
                                "Repeatable."),
     "period": click.option("--period", metavar="D", callback=_date_value, multiple=True,
@@ -370,6 +404,30 @@ def _working_directory_gone() -> bool:
     return False
 
 
+def _paging(ctx: click.Context) -> Paging | None:
+    """On a terminal, unless paging is off: what holds the output until the pager may take it (``out.pager``)."""
+    try:
+        terminal = sys.stdout.isatty()
+    except (ValueError, AttributeError):
+        terminal = False
+    if not terminal or ctx.params.get("no_pager"):
+        return None
+    from .out.pager import Paging, pager_command
+
+    command, chosen_by = pager_command(os.environ)
+    if command is None:  # QANTAR_PAGER or PAGER set empty
+        return None
+    paging = ctx.meta["qantar.paging"] = Paging(command, chosen_by)
+    return paging
+
+
+def drawing_a_table() -> None:
+    """Tell the pager, if there is one, that a table is being printed: only tables are paged."""
+    paging = click.get_current_context().meta.get("qantar.paging")
+    if paging is not None:
+        paging.table = True
+
+
 class QantarGroup(click.Group):
     """A group whose ``main`` maps every ending to its exit code, quietly."""
 
@@ -377,7 +435,15 @@ class QantarGroup(click.Group):
         # Click turns a failed write into exit 1 before ``main`` sees it; a
         # reader that stopped early (`| head`) is not an error.
         try:
-            result = super().invoke(ctx)
+            paging = _paging(ctx)
+            if paging is None:
+                result = super().invoke(ctx)
+            else:
+                with paging:
+                    result = super().invoke(ctx)
+                notice = paging.notice()
+                if notice:
+                    say(notice)
             sys.stdout.flush()
             return result
         except OSError as exc:
@@ -439,13 +505,15 @@ class QantarGroup(click.Group):
 
 @click.group(name="qantar", cls=QantarGroup, invoke_without_command=True, no_args_is_help=False,
              context_settings={"help_option_names": ["-h", "--help"]})
-@click.option("--data", metavar="PATH", envvar="QANTAR_DATA", show_envvar=True,
+@click.option("--data", metavar="PATH", envvar="QANTAR_DATA", show_envvar=True, shell_complete=offers_paths("file"),
               help="Load this knowledge file instead of the bundled one.")
 @click.option("--no-color", is_flag=True, help="No colour in tables (NO_COLOR is honoured too).")
+@click.option("--no-pager", is_flag=True,
+              help="Never page tables taller than the terminal (an empty QANTAR_PAGER or PAGER does the same).")
 @click.option("--version", "show_version", is_flag=True,
               help="Print the version of qantar and of the knowledge base (its date and content hash), and exit.")
 @click.pass_context
-def cli(ctx: click.Context, data: str | None, no_color: bool, show_version: bool) -> None:
+def cli(ctx: click.Context, data: str | None, no_color: bool, no_pager: bool, show_version: bool) -> None:
     """Cited facts about the January 2022 events in Kazakhstan (Qandy Qantar).
 
     Every answer comes from a curated knowledge base built from five news
@@ -514,7 +582,7 @@ def figures(app: App, /, fmt: str | None, as_json: bool, **criteria: Any) -> Non
 
 
 @cli.command()
-@click.argument("name", required=False)
+@click.argument("name", required=False, shell_complete=offers("actors"))
 @filter_options(kinds.ACTORS)
 @output_options
 @click.pass_obj
@@ -529,7 +597,7 @@ def actors(app: App, /, name: str | None, fmt: str | None, as_json: bool, **crit
 
 
 @cli.command()
-@click.argument("source_id", metavar="[ID]", required=False)
+@click.argument("source_id", metavar="[ID]", required=False, shell_complete=offers("sources"))
 @filter_options(kinds.SOURCES)
 @output_options
 @click.pass_obj
@@ -583,7 +651,7 @@ def disputes(app: App, /, fmt: str | None, as_json: bool, **criteria: Any) -> No
 
 
 @cli.command()
-@click.argument("references", metavar="REF...", nargs=-1, required=True)
+@click.argument("references", metavar="REF...", nargs=-1, required=True, shell_complete=offers("references"))
 @output_options
 @click.pass_obj
 def show(app: App, references: tuple[str, ...], fmt: str | None, as_json: bool) -> None:
@@ -615,6 +683,7 @@ def show(app: App, references: tuple[str, ...], fmt: str | None, as_json: bool) 
     if chosen == "table":
         from .out.detail import print_detail
 
+        drawing_a_table()
         for n, (key, record) in enumerate(found):
             if n:
                 sys.stdout.write("\n")
@@ -697,8 +766,8 @@ def places(app: App, /, fmt: str | None, as_json: bool, **criteria: Any) -> None
 
 
 @cli.command()
-@click.argument("path", required=False)
-@click.option("--texts", metavar="DIR",
+@click.argument("path", required=False, shell_complete=offers_paths("file"))
+@click.option("--texts", metavar="DIR", shell_complete=offers_paths("dir"),
               help="Check every quote against the archived article texts in DIR (found by SHA-256).")
 @click.pass_context
 def validate(ctx: click.Context, path: str | None, texts: str | None) -> None:
@@ -727,3 +796,26 @@ def validate(ctx: click.Context, path: str | None, texts: str | None) -> None:
             ctx.exit(1)
     say(report.summary())
     ctx.exit(1 if report.total else 0)
+
+
+SHELLS = ("bash", "zsh", "fish")
+
+
+@cli.command()
+@click.argument("shell", type=click.Choice(SHELLS, case_sensitive=False))
+def completion(shell: str) -> None:
+    """Print the script that makes SHELL complete qantar's commands, options and names.
+
+    Names come from the knowledge base: --actor tok offers
+    kassym-jomart-tokayev. See the README for where each shell keeps it.
+
+    \b
+    qantar completion bash
+    qantar completion zsh
+    qantar completion fish
+    """
+    from click.shell_completion import get_completion_class
+
+    script = get_completion_class(shell.lower())
+    assert script is not None  # Click has a class for each of SHELLS
+    click.echo(script(cli, {}, "qantar", "_QANTAR_COMPLETE").source())

@@ -10,7 +10,8 @@ from conftest import MINI, ROOT
 
 PACKAGE = ROOT / "qantar_cli"
 CORE = ["__init__", "errors", "text", "dates", "display", "spec", "collections", "kb/yamlread", "kb/schema",
-        "kb/rules", "kb/store", "kb/cache", "kb/quotes", "kb/validate", "find/names", "find/query", "out/writers"]
+        "kb/rules", "kb/store", "kb/cache", "kb/quotes", "kb/validate", "find/names", "find/query", "find/complete",
+        "out/writers", "out/pager"]
 
 
 def imported_modules(path: Path) -> set[str]:
