@@ -1,0 +1,80 @@
+"""The exports: the knowledge base for other tools (SPEC v0.2, "Exports").
+
+A registry, name -> ``Export``: what the format is for, whether it is text
+or binary, whether the timeline's filters choose its events, and where its
+writer lives (``module:function``, imported only when that format is
+written). Every writer has one signature::
+
+    render(kb, events) -> str | bytes
+
+``kb`` is the whole knowledge base and ``events`` the events chosen by the
+timeline's filters (all of them, in timeline order, for the formats that
+take no filters). A text format returns ``str`` (written as UTF-8), a
+binary one ``bytes``. An export may also name a ``notes`` function,
+``notes(kb, events) -> list[str]``: lines for stderr about what the format
+had to leave out. Adding a format is an entry here and a module beside this
+one.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, NamedTuple
+
+from ...errors import QantarError
+
+if TYPE_CHECKING:
+    from ...kb.store import KnowledgeBase
+    from ...spec import Record
+
+
+class ExportFailed(QantarError):
+    """An export that cannot be made here (exit 1), e.g. an SQLite without FTS5."""
+
+
+class Export(NamedTuple):
+    name: str
+    purpose: str  # what it is for, as the help lists it
+    binary: bool  # bytes, never written to stdout
+    filtered: bool  # the timeline's filters choose its events
+    writer: str  # "module:function", relative to this package
+    notes: str | None = None  # "module:function" -> lines for stderr
+
+    def render(self, kb: KnowledgeBase, events: list[Record]) -> str | bytes:
+        result: str | bytes = _resolve(self.writer)(kb, events)
+        return result
+
+    def remarks(self, kb: KnowledgeBase, events: list[Record]) -> list[str]:
+        if self.notes is None:
+            return []
+        found: list[str] = _resolve(self.notes)(kb, events)
+        return found
+
+
+EXPORTS: dict[str, Export] = {e.name: e for e in (
+    Export("sqlite", "datasette, sqlite-utils, any SQL client", binary=True, filtered=False,
+           writer="sqlite:render_sqlite"),
+    Export("geojson", "QGIS, geojson.io, kepler.gl", binary=False, filtered=True,
+           writer="geojson:render_geojson", notes="geojson:left_out"),
+    Export("timelinejs", "TimelineJS3", binary=False, filtered=True, writer="timelinejs:render_timelinejs"),
+    Export("csl-json", "Zotero, pandoc, citation.js", binary=False, filtered=False, writer="csl:render_csl"),
+    Export("bibtex", "LaTeX (biblatex), pandoc", binary=False, filtered=False, writer="bibtex:render_bibtex"),
+    Export("html", "a reader without a terminal: one self-contained page", binary=False, filtered=True,
+           writer="html:render_html"),
+)}
+
+NAMES = tuple(EXPORTS)
+
+
+def _resolve(target: str) -> Callable[..., Any]:
+    from importlib import import_module
+
+    module, function = target.split(":")
+    name = f"{__name__}.{module}"
+    try:
+        found: Callable[..., Any] = getattr(import_module(name), function)
+    except ModuleNotFoundError as exc:
+        if exc.name != name:
+            raise
+        raise ExportFailed(f"this installation of qantar lacks the module {name}: reinstall qantar") from None
+    return found
