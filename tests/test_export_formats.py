@@ -400,3 +400,15 @@ def test_bibtex_escapes_what_latex_would_read(tmp_path):
     raw = text.split("@online{kazinform-2025-chronology,")[1].split("\n}\n")[0]
     assert r"\& \{braces\} 100\% \$5 \#1 a\_b \textasciitilde{} \textasciicircum{} back\textbackslash{}slash" in raw
     assert "url = {https://example.org/a%22><script>x%7B%7D}" in raw
+
+
+def test_geojson_says_what_a_gazetteer_without_coordinates_costs():
+    mini = load(MINI, use_cache=False)
+    run = export("geojson", "-o", "-", data=MINI)
+    assert json.loads(run.stdout)["features"] == []
+    national_ids = [e for e in mini["events"] if national(mini, e)]
+    [line] = run.stderr.splitlines()
+    assert line.startswith("qantar: geojson: left out ")
+    assert f"{len(national_ids)} national-level events" in line
+    assert f"{len(mini['events']) - len(national_ids)} events placed only where the gazetteer has no coordinates" in line
+    assert "zhanaozen" in line and "GeoNames" not in json.loads(run.stdout)["description"]

@@ -19,7 +19,7 @@ one.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import TYPE_CHECKING, Any
 
 from ...errors import QantarError
 
@@ -32,13 +32,28 @@ class ExportFailed(QantarError):
     """An export that cannot be made here (exit 1), e.g. an SQLite without FTS5."""
 
 
-class Export(NamedTuple):
-    name: str
-    purpose: str  # what it is for, as the help lists it
-    binary: bool  # bytes, never written to stdout
-    filtered: bool  # the timeline's filters choose its events
-    writer: str  # "module:function", relative to this package
-    notes: str | None = None  # "module:function" -> lines for stderr
+class Export:
+    """One format: what it is for, its kind of output, and where its writer lives.
+
+    ``binary``: bytes, never written to stdout. ``filtered``: the
+    timeline's filters choose its events. ``writer`` and ``notes`` are
+    ``"module:function"`` names relative to this package. (A plain class:
+    a NamedTuple would cost every command a couple of milliseconds to build.)
+    """
+
+    __slots__ = ("binary", "filtered", "name", "notes", "purpose", "writer")
+
+    def __init__(self, name: str, purpose: str, *, binary: bool, filtered: bool, writer: str,
+                 notes: str | None = None):
+        self.name = name
+        self.purpose = purpose
+        self.binary = binary
+        self.filtered = filtered
+        self.writer = writer
+        self.notes = notes
+
+    def __repr__(self) -> str:
+        return f"Export({self.name!r})"
 
     def render(self, kb: KnowledgeBase, events: list[Record]) -> str | bytes:
         result: str | bytes = _resolve(self.writer)(kb, events)

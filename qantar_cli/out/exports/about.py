@@ -14,13 +14,23 @@ from ...kb.store import KnowledgeBase, knowledge_version
 from ...version import __version__
 
 TITLE = "qantar: the January 2022 events in Kazakhstan (Qandy Qantar)"
-SUMMARY = ("Cited facts about the January 2022 unrest in Kazakhstan from five news articles, "
-           "official and independent; every record names its sources and quotes them.")
+_NUMBERS = ("no", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten")
 LICENCE = "MIT, as qantar; the quotes are short passages of the articles, which belong to their publishers"
 LICENCE_URL = "https://opensource.org/license/mit"
 PROJECT = "qantar"
 GEONAMES = "Coordinates and GeoNames ids: GeoNames (geonames.org), licensed CC BY 4.0."
 GEONAMES_URL = "https://www.geonames.org/"
+
+
+def articles(kb: KnowledgeBase) -> str:
+    """``five news articles``: how many sources the knowledge base is built from."""
+    n = len(kb["sources"])
+    return f"{_NUMBERS[n] if n < len(_NUMBERS) else n} news article{'s' if n != 1 else ''}"
+
+
+def summary(kb: KnowledgeBase) -> str:
+    return (f"Cited facts about the January 2022 unrest in Kazakhstan from {articles(kb)}, official and "
+            "independent; every record names its sources and quotes them.")
 
 
 def version(kb: KnowledgeBase) -> dict[str, str | None]:
@@ -65,4 +75,4 @@ def attributions(kb: KnowledgeBase, coordinates: bool | None = None) -> list[str
 
 def description(kb: KnowledgeBase, coordinates: bool | None = None) -> str:
     """The summary, the version and the credits as one paragraph of plain text."""
-    return " ".join([SUMMARY, f"Made with {version_text(kb)}.", *attributions(kb, coordinates)])
+    return " ".join([summary(kb), f"Made with {version_text(kb)}.", *attributions(kb, coordinates)])

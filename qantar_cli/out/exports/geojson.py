@@ -26,7 +26,7 @@ def render_geojson(kb: KnowledgeBase, events: list[Record]) -> str:
     collection = {
         "type": "FeatureCollection",
         "name": about.TITLE,
-        "description": about.description(kb, coordinates=True),
+        "description": about.description(kb),
         "features": features,
     }
     return _json_text(collection, ensure_ascii=False, indent=2) + "\n"
@@ -75,15 +75,22 @@ def _day(day: dates.Day) -> str:
 
 
 def left_out(kb: KnowledgeBase, events: list[Record]) -> list[str]:
-    """One line saying which events the map cannot show, if any."""
+    """One line saying which events the map cannot show, if any, and which places have no point."""
     national = sum(1 for e in events if _national(kb, e))
-    unlocated = sorted({pid for e in events for pid in e["places"]
-                        if kb.places[pid]["within"] is not None and not _located(kb.places[pid])})
+    lost = sum(1 for e in events if not _national(kb, e) and not _mapped(kb, e))
+    missing = sorted({pid for e in events for pid in e["places"]
+                      if kb.places[pid]["within"] is not None and not _located(kb.places[pid])})
     parts = []
     if national:
-        parts.append(f"{national} national-level event{'s' if national != 1 else ''} (placed in no region or "
-                     f"city) {'were' if national != 1 else 'was'} left out")
-    if unlocated:
-        parts.append(f"{len(unlocated)} place{'s' if len(unlocated) != 1 else ''} without coordinates "
-                     f"({', '.join(unlocated[:3])}{', ...' if len(unlocated) > 3 else ''}) had no point")
-    return [f"geojson: {'; '.join(parts)}: a map has no point for them."] if parts else []
+        parts.append(f"{_count(national, 'national-level event')} (placed in no region or city)")
+    if lost:
+        parts.append(f"{_count(lost, 'event')} placed only where the gazetteer has no coordinates")
+    line = f"left out {' and '.join(parts)}: a map has no point for them." if parts else ""
+    if missing:
+        shown = ", ".join(missing[:5]) + (", ..." if len(missing) > 5 else "")
+        line += f"{' ' if line else ''}Places without coordinates: {shown}."
+    return [f"geojson: {line}"] if line else []
+
+
+def _count(n: int, what: str) -> str:
+    return f"{n} {what}{'s' if n != 1 else ''}"

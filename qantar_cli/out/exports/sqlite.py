@@ -191,7 +191,7 @@ def _full_text(db: sqlite3.Connection, table: str, columns: tuple[str, ...], row
 
 def _metadata(db: sqlite3.Connection, kb: KnowledgeBase) -> None:
     found = about.version(kb)
-    rows = [("title", about.TITLE), ("description", about.SUMMARY), ("qantar_version", found["qantar"]),
+    rows = [("title", about.TITLE), ("description", about.summary(kb)), ("qantar_version", found["qantar"]),
             ("knowledge_base_released", found["released"]), ("knowledge_base_sha256", found["sha256"]),
             ("licence", about.LICENCE), ("attributions", "\n".join(about.attributions(kb)))]
     db.execute('CREATE TABLE "metadata" ("key" TEXT PRIMARY KEY NOT NULL, "value" TEXT)')
@@ -213,7 +213,7 @@ def datasette_metadata(kb: KnowledgeBase, database: str) -> str:
         "description": about.description(kb),
         "license": about.LICENCE,
         "license_url": about.LICENCE_URL,
-        "source": f"Five news articles: {sources}",
+        "source": f"{about.articles(kb).capitalize()}: {sources}",
         "databases": {database: {"title": about.TITLE, "tables": tables}},
     }
     return json.dumps(document, ensure_ascii=False, indent=2) + "\n"

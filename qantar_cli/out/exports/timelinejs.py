@@ -28,7 +28,7 @@ def render_timelinejs(kb: KnowledgeBase, events: list[Record]) -> str:
 
 
 def _credits(kb: KnowledgeBase) -> list[str]:
-    return [about.SUMMARY, f"Made with {about.version_text(kb)}.", *about.attributions(kb, coordinates=False)]
+    return [about.summary(kb), f"Made with {about.version_text(kb)}.", *about.attributions(kb, coordinates=False)]
 
 
 def date_object(text: str) -> dict[str, int]:
