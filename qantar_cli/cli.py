@@ -664,8 +664,9 @@ def export(app: App, /, fmt: str, output: str | None, force: bool, metadata: str
         raise Usage(f"Missing option '-o': export writes a file, named with {where}.")
     if output == "-" and chosen.binary:
         raise Usage(f"{chosen.name} is a binary file and does not go to stdout: give a file with -o PATH.", "'-o'")
-    if metadata is not None and chosen.name != "sqlite":
-        raise Usage("datasette's metadata JSON goes with sqlite only.", "'--metadata'")
+    if metadata is not None and chosen.metadata is None:
+        takers = [e.name for e in EXPORTS.values() if e.metadata]
+        raise Usage(f"a metadata file goes with {' or '.join(takers)} only.", "'--metadata'")
     given = [OPTION_NAMES.get(k, "--" + k.replace("_", "-")) for k, v in criteria.items()
              if v not in (None, (), [], False)]
     if given and not chosen.filtered:
@@ -689,10 +690,8 @@ def export(app: App, /, fmt: str, output: str | None, force: bool, metadata: str
         raise Failed(str(exc)) from None
     _write_output(output, data, force, "output")
     if metadata is not None:
-        from .out.exports.sqlite import datasette_metadata
-
         database = os.path.splitext(os.path.basename(output))[0]
-        _write_output(metadata, datasette_metadata(app.kb, database), force, "metadata")
+        _write_output(metadata, chosen.companion(app.kb, database), force, "metadata")
     for line in chosen.remarks(app.kb, events):
         say(line)
     say_left_out(getattr(events, "left_out", 0), kinds.EVENTS)

@@ -12,8 +12,8 @@ timeline's filters (all of them, in timeline order, for the formats that
 take no filters). A text format returns ``str`` (written as UTF-8), a
 binary one ``bytes``. An export may also name a ``notes`` function,
 ``notes(kb, events) -> list[str]``: lines for stderr about what the format
-had to leave out. Adding a format is an entry here and a module beside this
-one.
+had to leave out, and a ``metadata`` function for a companion file.
+Adding a format is an entry here and a module beside this one.
 """
 
 from __future__ import annotations
@@ -36,21 +36,24 @@ class Export:
     """One format: what it is for, its kind of output, and where its writer lives.
 
     ``binary``: bytes, never written to stdout. ``filtered``: the
-    timeline's filters choose its events. ``writer`` and ``notes`` are
-    ``"module:function"`` names relative to this package. (A plain class:
-    a NamedTuple would cost every command a couple of milliseconds to build.)
+    timeline's filters choose its events. ``writer``, ``notes`` and
+    ``metadata`` are ``"module:function"`` names relative to this package;
+    ``metadata(kb, database) -> str`` writes a companion file for the tool
+    that opens the export (datasette's metadata JSON). (A plain class: a
+    NamedTuple would cost every command a millisecond to build.)
     """
 
-    __slots__ = ("binary", "filtered", "name", "notes", "purpose", "writer")
+    __slots__ = ("binary", "filtered", "metadata", "name", "notes", "purpose", "writer")
 
     def __init__(self, name: str, purpose: str, *, binary: bool, filtered: bool, writer: str,
-                 notes: str | None = None):
+                 notes: str | None = None, metadata: str | None = None):
         self.name = name
         self.purpose = purpose
         self.binary = binary
         self.filtered = filtered
         self.writer = writer
         self.notes = notes
+        self.metadata = metadata
 
     def __repr__(self) -> str:
         return f"Export({self.name!r})"
@@ -65,10 +68,17 @@ class Export:
         found: list[str] = _resolve(self.notes)(kb, events)
         return found
 
+    def companion(self, kb: KnowledgeBase, database: str) -> str:
+        """The metadata file for the export named ``database`` (its file name without the extension)."""
+        if self.metadata is None:
+            raise ValueError(f"{self.name} has no metadata file")
+        text: str = _resolve(self.metadata)(kb, database)
+        return text
+
 
 EXPORTS: dict[str, Export] = {e.name: e for e in (
     Export("sqlite", "datasette, sqlite-utils, any SQL client", binary=True, filtered=False,
-           writer="sqlite:render_sqlite"),
+           writer="sqlite:render_sqlite", metadata="sqlite:datasette_metadata"),
     Export("geojson", "QGIS, geojson.io, kepler.gl", binary=False, filtered=True,
            writer="geojson:render_geojson", notes="geojson:left_out"),
     Export("timelinejs", "TimelineJS3", binary=False, filtered=True, writer="timelinejs:render_timelinejs"),
