@@ -26,6 +26,7 @@ else:
 
 from . import collections as kinds
 from .errors import DataError, QueryError
+from .out.exports import EXPORTS
 from .out.writers import WRITERS
 from .spec import Choice, Collection
 from .version import __version__
@@ -91,7 +92,8 @@ class Usage(click.UsageError):
 #: How the command line names each criterion of the core.
 OPTION_NAMES = {"date": "--date", "start": "--from", "end": "--to", "period": "--period", "region": "--region",
                 "source": "--source", "actor": "--actor", "category": "--category", "kind": "--kind", "tag": "--tag",
-                "name": "NAME", "reference": "REF", "source_id": "ID", "text": "TEXT"}
+                "name": "NAME", "reference": "REF", "source_id": "ID", "text": "TEXT", "output": "-o",
+                "metadata": "--metadata"}
 
 
 def usage(exc: QueryError, renamed: dict[str, str] | None = None) -> Usage:
@@ -171,10 +173,15 @@ class App:
             if fmt == "table":
                 drawing_a_table()
             write(fmt, records, collection, sys.stdout, View(self))
-        if left_out:
-            kind, verb = (collection.key, "were") if left_out != 1 else (collection.kind, "was")
-            say(f"{left_out} {kind} dated less precisely than asked (only to the month or year) "
-                f"{verb} left out: add --coarse to include them.")
+        say_left_out(left_out, collection)
+
+
+def say_left_out(left_out: int, collection: Collection) -> None:
+    """The line on stderr counting the records a date filter left out for being dated less precisely."""
+    if left_out:
+        kind, verb = (collection.key, "were") if left_out != 1 else (collection.kind, "was")
+        say(f"{left_out} {kind} dated less precisely than asked (only to the month or year) "
+            f"{verb} left out: add --coarse to include them.")
 
 
 def _only_fields(records: list[dict[str, Any]], collection: Collection,
@@ -763,6 +770,89 @@ def places(app: App, /, fmt: str | None, as_json: bool, **criteria: Any) -> None
     qantar places --region mangistau --json
     """
     _run(app, kinds.PLACES, fmt, as_json, criteria)
+
+
+def _export_help() -> str:
+    formats = "\n".join(f"  {e.name:<11} {e.purpose}" for e in EXPORTS.values())
+    return (
+        "The knowledge base for other tools: a file (-o PATH), or stdout for text formats (-o -).\n\n"
+        f"\b\nFORMAT is one of:\n{formats}\n\n"
+        "The timeline's filters (--date, --from, --to, --region, --source, --actor) choose the events "
+        "of geojson, timelinejs and html; sqlite, csl-json and bibtex hold everything. An existing PATH "
+        "is replaced only with --force, and a file is written whole or not at all.\n\n"
+        "\b\n"
+        "qantar export sqlite -o qantar.db --metadata metadata.json\n"
+        "qantar export geojson -o january.geojson --from 2022-01-01 --to 2022-01-31\n"
+        "qantar export bibtex -o -"
+    )
+
+
+def _write_output(path: str, data: str | bytes, force: bool, criterion: str) -> None:
+    """``data`` to stdout (``-``) or, whole or not at all, to the file ``path``."""
+    from .out import atomic
+
+    if path == "-":
+        sys.stdout.write(data if isinstance(data, str) else data.decode("utf-8"))
+        return
+    body = data.encode("utf-8") if isinstance(data, str) else data
+    try:
+        atomic.write(path, lambda handle: handle.write(body), force, criterion)
+    except QueryError as exc:
+        raise usage(exc) from None
+    except atomic.WriteFailed as exc:
+        raise Failed(str(exc)) from None
+
+
+@cli.command(help=_export_help())
+@click.argument("fmt", metavar="FORMAT", type=click.Choice(tuple(EXPORTS), case_sensitive=False))
+@click.option("-o", "--output", metavar="PATH", help="The file to write, or - for stdout (text formats).")
+@click.option("--force", is_flag=True,
+              help="Replace PATH if it exists (a symbolic link is replaced itself, never written through).")
+@click.option("--metadata", metavar="PATH",
+              help="With sqlite, also write datasette's metadata JSON (title, licence, sources) to PATH.")
+@filter_options(kinds.EVENTS)
+@click.pass_obj
+def export(app: App, /, fmt: str, output: str | None, force: bool, metadata: str | None, **criteria: Any) -> None:
+    from .out import atomic
+    from .out.exports import ExportFailed
+
+    chosen = EXPORTS[fmt.lower()]
+    if output is None:
+        where = "-o PATH" if chosen.binary else "-o PATH, or -o - for stdout"
+        raise Usage(f"Missing option '-o': export writes a file, named with {where}.")
+    if output == "-" and chosen.binary:
+        raise Usage(f"{chosen.name} is a binary file and does not go to stdout: give a file with -o PATH.", "'-o'")
+    if metadata is not None and chosen.metadata is None:
+        takers = [e.name for e in EXPORTS.values() if e.metadata]
+        raise Usage(f"a metadata file goes with {' or '.join(takers)} only.", "'--metadata'")
+    given = [OPTION_NAMES.get(k, "--" + k.replace("_", "-")) for k, v in criteria.items()
+             if v not in (None, (), [], False)]
+    if given and not chosen.filtered:
+        takers = [e.name for e in EXPORTS.values() if e.filtered]
+        raise Usage(f"{chosen.name} holds the whole knowledge base: the timeline's filters choose the events of "
+                    f"{', '.join(takers[:-1])} and {takers[-1]} only.", f"'{given[0]}'")
+    if metadata not in (None, "-") and output != "-" and os.path.abspath(metadata) == os.path.abspath(output):
+        raise Usage("--metadata and -o name the same file: give two.", "'--metadata'")
+    try:
+        for path, criterion in ((output, "output"), (metadata, "metadata")):
+            if path is not None and path != "-":
+                atomic.check(path, force, criterion)
+    except QueryError as exc:
+        raise usage(exc) from None
+    except atomic.WriteFailed as exc:
+        raise Failed(str(exc)) from None
+    events = app.select("events", **criteria)
+    try:
+        data = chosen.render(app.kb, events)
+    except ExportFailed as exc:
+        raise Failed(str(exc)) from None
+    _write_output(output, data, force, "output")
+    if metadata is not None:
+        database = os.path.splitext(os.path.basename(output))[0]
+        _write_output(metadata, chosen.companion(app.kb, database), force, "metadata")
+    for line in chosen.remarks(app.kb, events):
+        say(line)
+    say_left_out(getattr(events, "left_out", 0), kinds.EVENTS)
 
 
 @cli.command()

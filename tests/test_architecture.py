@@ -11,7 +11,9 @@ from conftest import MINI, ROOT
 PACKAGE = ROOT / "qantar_cli"
 CORE = ["__init__", "errors", "text", "dates", "display", "spec", "collections", "kb/yamlread", "kb/schema",
         "kb/rules", "kb/store", "kb/cache", "kb/quotes", "kb/validate", "find/names", "find/query", "find/complete",
-        "out/writers", "out/pager"]
+        "find/fold", "find/search", "out/writers", "out/pager", "out/atomic"]
+#: The exports, each format a module (html's too, once it is there): core modules all.
+CORE += sorted(str(p.relative_to(PACKAGE).with_suffix("")) for p in (PACKAGE / "out" / "exports").glob("*.py"))
 
 
 def imported_modules(path: Path) -> set[str]:
@@ -60,6 +62,13 @@ def test_json_output_never_imports_rich():
 
 def test_table_output_imports_rich():
     assert "rich" in _modules_after("--data", str(MINI), "timeline", "--date", "2022-01-05")
+
+
+def test_an_export_imports_only_its_own_writer():
+    mods = _modules_after("--data", str(MINI), "export", "csl-json", "-o", "-")
+    assert "qantar_cli.out.exports.csl" in mods
+    assert not {"rich", "sqlite3", "qantar_cli.out.exports.sqlite", "qantar_cli.out.exports.geojson",
+                "qantar_cli.out.exports.timelinejs", "qantar_cli.out.exports.html"} & mods
 
 
 def test_help_never_parses_yaml():
@@ -164,6 +173,15 @@ def test_no_import_cycles():
         if node not in state:
             visit(node, [node])
     assert not cycles, "\n".join(cycles)
+
+
+def test_exports_sit_in_the_output_layer():
+    graph = import_graph()
+    exports = sorted(m for m in graph if m.startswith("out.exports"))
+    assert {"out.exports", "out.exports.about", "out.exports.sqlite", "out.exports.geojson",
+            "out.exports.timelinejs", "out.exports.csl", "out.exports.bibtex"} <= set(exports)
+    assert all(layer(m) == 3 for m in exports + ["out.atomic"])
+    assert "kb.store" in graph["out.exports.about"]  # the version comes from the knowledge base layer
 
 
 def test_the_graph_sees_lazy_imports():

@@ -75,8 +75,10 @@ def help_examples(name):
 
 
 @pytest.mark.parametrize("name", COMMANDS)
-def test_every_command_help_ends_with_examples_that_run(name):
+def test_every_command_help_ends_with_examples_that_run(name, tmp_path, monkeypatch):
     import shlex
+
+    monkeypatch.chdir(tmp_path)  # examples that write files (export) write them here
 
     examples = help_examples(name)
     assert len(examples) >= 2, f"qantar {name} --help shows {len(examples)} examples"
