@@ -152,6 +152,12 @@ class App:
             say(f"no {collection.key} match {describe(criteria or {})}.")
         else:
             write(fmt, records, collection, sys.stdout, View(self))
+        self.say_left_out(left_out, collection)
+
+    @staticmethod
+    def say_left_out(found: list[dict[str, Any]] | int, collection: Collection) -> None:
+        """The line on stderr that a date filter left out records dated less precisely, if it did."""
+        left_out = found if isinstance(found, int) else getattr(found, "left_out", 0)
         if left_out:
             kind, verb = (collection.key, "were") if left_out != 1 else (collection.kind, "was")
             say(f"{left_out} {kind} dated less precisely than asked (only to the month or year) "
@@ -450,15 +456,31 @@ def _run(app: App, collection: Collection, fmt: str | None, as_json: bool, crite
 
 
 @list_command("timeline", kinds.EVENTS)
-def timeline(app: App, /, fmt: str | None, as_json: bool, **criteria: Any) -> None:
+@click.option("--chart", is_flag=True,
+              help="Draw how many of the events start on each day (per month or year when a day a row "
+                   "would not fit in 62 rows) instead of listing them.")
+def timeline(app: App, /, fmt: str | None, as_json: bool, chart: bool, **criteria: Any) -> None:
     """What happened, day by day: the background, January 2022, the aftermath.
 
     \b
     qantar timeline --date 2022-01-05
     qantar timeline --from 2022-01-04 --to 2022-01-07 --region almaty
-    qantar timeline --source independent --json
+    qantar timeline --chart --source independent
     """
-    _run(app, kinds.EVENTS, fmt, as_json, criteria)
+    if not chart:
+        _run(app, kinds.EVENTS, fmt, as_json, criteria)
+        return
+    if fmt is not None or as_json or "qantar.fields" in click.get_current_context().meta:
+        raise click.UsageError("--chart draws a chart for people: leave out --format, --json and --fields "
+                               "(use --json alone for the events as data).")
+    records = app.select(kinds.EVENTS.key, **criteria)
+    if not records:
+        say(f"no events match {describe(criteria)}.")
+    else:
+        from .out.chart import print_chart
+
+        print_chart(records, sys.stdout, View(app))
+    app.say_left_out(records, kinds.EVENTS)
 
 
 @list_command("figures", kinds.FIGURES)

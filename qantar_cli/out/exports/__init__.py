@@ -1,0 +1,1 @@
+"""Exports: the knowledge base for other tools (SPEC, "Exports")."""
