@@ -457,8 +457,8 @@ def _run(app: App, collection: Collection, fmt: str | None, as_json: bool, crite
 
 @list_command("timeline", kinds.EVENTS)
 @click.option("--chart", is_flag=True,
-              help="Draw how many of the events start on each day (per month or year when a day a row "
-                   "would not fit in 62 rows) instead of listing them.")
+              help="Instead of listing the events, draw how many start on each day: one bar a day, one row "
+                   "for four or more empty days in a row; per month (or year) when that takes over 62 rows.")
 def timeline(app: App, /, fmt: str | None, as_json: bool, chart: bool, **criteria: Any) -> None:
     """What happened, day by day: the background, January 2022, the aftermath.
 

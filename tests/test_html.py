@@ -312,3 +312,28 @@ def test_urls_the_schema_would_refuse_never_become_links():
     page = render_html(forged, forged["events"])
     assert_inert(page, GEONAMES)
     assert "knowledge base of unknown version" in page  # not read from a file
+
+
+def _luminance(colour: str) -> float:
+    channels = [int(colour[i:i + 2], 16) / 255 for i in (1, 3, 5)]
+    linear = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+    return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+
+
+def contrast(one: str, other: str) -> float:
+    """WCAG's contrast ratio of two ``#rrggbb`` colours."""
+    a, b = sorted((_luminance(one), _luminance(other)), reverse=True)
+    return (a + 0.05) / (b + 0.05)
+
+
+def test_text_contrast_meets_wcag_aa():
+    style = Parsed(page_for()[0]).style
+    var = dict(re.findall(r"--([a-z]+): (#[0-9a-f]{6})", style))
+    assert contrast("#000000", "#ffffff") == pytest.approx(21)
+    pairs = [(var["ink"], var["paper"]), (var["muted"], var["paper"]), (var["muted"], var["soft"]),
+             (var["ink"], var["soft"]), (var["link"], var["paper"]), (var["link"], var["soft"])]
+    badges = re.findall(r"\.voice-[a-z]+ \{ background: (#[0-9a-f]{6}); color: (#[0-9a-f]{6}); \}", style)
+    assert len(badges) == 3
+    for foreground, background in pairs + [(fg, bg) for bg, fg in badges]:
+        assert contrast(foreground, background) >= 4.5, (foreground, background)
+    assert contrast(var["bar"], var["paper"]) >= 3  # a graphical object (WCAG 1.4.11)

@@ -46,7 +46,7 @@ _URL_SAFE = ":/?#[]@!$&'()*+,;=%~"
 
 _STYLE = """
 :root { color-scheme: light; --ink: #1b1b1b; --muted: #4a4a4a; --line: #d0d0d0; --link: #0b4fc0;
-  --bar: #2b5fb8; --paper: #fff; --soft: #f4f5f7; }
+  --bar: #2b5fb8; --paper: #ffffff; --soft: #f4f5f7; }
 * { box-sizing: border-box; }
 body { margin: 0; background: var(--paper); color: var(--ink); line-height: 1.5;
   font: 1rem/1.5 system-ui, -apple-system, "Segoe UI", Roboto, "Noto Sans", sans-serif; }
