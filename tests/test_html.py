@@ -337,3 +337,28 @@ def test_text_contrast_meets_wcag_aa():
     for foreground, background in pairs + [(fg, bg) for bg, fg in badges]:
         assert contrast(foreground, background) >= 4.5, (foreground, background)
     assert contrast(var["bar"], var["paper"]) >= 3  # a graphical object (WCAG 1.4.11)
+
+
+def test_a_foreign_position_gets_its_own_column_and_an_empty_side_says_so():
+    kb = load(MINI)
+    data = {key: [dict(r) for r in kb[key]] for key in kb.data}
+    dispute = data["disputes"][0]
+    dispute["positions"] = [p for p in dispute["positions"] if p["origin"] != "independent"] + [{
+        "claim": "Russia: a foreign claim.", "origin": "foreign",
+        "citations": [{"source": "trt-2023-coup-attempt", "quote": "peacekeepers from Russia", "speaker": "russia",
+                       "origin": "foreign"}]}]
+    page = render_html(KnowledgeBase(data), [])
+    article = page.split("When did the protests begin?", 1)[1].split("</article>", 1)[0]
+    sides = re.findall(r"<h4>([A-Za-z ]+)</h4>(.*?)</section>", article)
+    assert [name for name, _ in sides] == ["Official accounts", "Independent accounts", "Foreign accounts"]
+    assert "Kazinform: on 1 January" in sides[0][1]
+    assert "No position recorded." in sides[1][1]
+    assert "Russia: a foreign claim." in sides[2][1] and "Russia, in" in sides[2][1]
+
+
+def test_an_empty_timeline_says_so():
+    kb = load(MINI)
+    page = render_html(kb, [])
+    assert "No events match the filters given." in page
+    assert '<table class="records events">' not in page and "<figure" not in page
+    assert f"0 of the {len(kb['events'])} events" in page
