@@ -87,7 +87,7 @@ def test_wide_ranges_are_drawn_per_month_with_labels_and_note():
     assert lines[0] == "Events per month, 2022-01 to 2022-07"
     assert chart_counts(out.getvalue()) == Counter(d[:7] for d in dated if len(d) == 10)
     assert len(chart_counts(out.getvalue())) == 7
-    assert lines[-1] == "100 events counted on the month they start; 1 dated only to the year is not counted."
+    assert lines[-1] == "100 events counted in the month they start; 1 dated only to the year is not counted."
 
 
 def test_an_ascii_only_stream_gets_ascii_bars():
@@ -190,3 +190,15 @@ def test_piped_from_a_real_process():
     assert done.returncode == 0, done.stderr
     assert "\x1b" not in done.stdout and done.stderr == ""
     assert chart_counts(done.stdout)["2022-01-05"] == 3
+
+
+@pytest.mark.parametrize(("dates", "unit", "summary"), [
+    (("2022-01-05",), "day", "1 event counted on the day it starts"),
+    (("2022-01-05", "2022-01-06", "2022-01"), "day",
+     "2 events counted on the day they start; 1 dated only to the month or year is not counted"),
+    (("2022-01-05", "2022", "2023"), "month",
+     "1 event counted in the month it starts; 2 dated only to the year are not counted"),
+    (("2022-01-05", "2022"), "year", "2 events counted in the year they start"),
+])
+def test_the_summary_says_what_is_counted(dates, unit, summary):
+    assert count_events(events_on(*dates), unit).summary() == summary

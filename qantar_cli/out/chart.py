@@ -34,18 +34,7 @@ def print_chart(events: list[dict[str, Any]], stream: IO[str], view: Any = None)
         print_wrapped(console, f"Events per {counts.unit}, {between}", "bold")
         for line in chart_lines(counts, console.width, ascii_only):
             console.print(line, no_wrap=True, overflow="ignore", crop=False)
-    print_wrapped(console, note(counts), "dim")
-
-
-def note(counts: Counts) -> str:
-    """What the chart counts, and how many events it leaves out for their precision."""
-    n = counts.counted
-    said = f"{n} event{'s' if n != 1 else ''} counted on the {counts.unit} {'it starts' if n == 1 else 'they start'}"
-    if counts.not_counted:
-        coarse = {"day": "the month or year", "month": "the year"}.get(counts.unit, "")
-        left = counts.not_counted
-        said += f"; {left} dated only to {coarse} {'is' if left == 1 else 'are'} not counted"
-    return said + "."
+    print_wrapped(console, counts.summary() + ".", "dim")
 
 
 def chart_lines(counts: Counts, width: int, ascii_only: bool = False) -> list[Text]:

@@ -66,6 +66,17 @@ class Counts:
     def most(self) -> int:
         return max((b.count for b in self.bars), default=0)
 
+    def summary(self) -> str:
+        """What the bars count, and how many events they leave out for their precision."""
+        n = self.counted
+        when = f"{'on' if self.unit == 'day' else 'in'} the {self.unit} {'it starts' if n == 1 else 'they start'}"
+        said = f"{n} event{'s' if n != 1 else ''} counted {when}"
+        left = self.not_counted
+        if left:
+            coarse = {"day": "the month or year", "month": "the year"}.get(self.unit, "")
+            said += f"; {left} dated only to {coarse} {'is' if left == 1 else 'are'} not counted"
+        return said
+
     def units(self, n: int) -> str:
         """``1 day``, ``14 days``: ``n`` of the unit, in words."""
         return f"{n} {self.unit}{'' if n == 1 else 's'}"

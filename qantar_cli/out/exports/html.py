@@ -221,7 +221,8 @@ class _Page:
 
     def header(self, shown: int) -> str:
         total = len(self.kb["events"])
-        scope = f"all {total} events" if shown == total else f"{shown} of the {total} events"
+        scope = f"{shown} of the {total} events" if shown != total else \
+            {1: "the one event", 2: "both events"}.get(total, f"all {total} events")
         return (
             "<header>\n"
             f"<h1>{_text(TITLE)}</h1>\n"
@@ -288,12 +289,8 @@ class _Page:
                    f"({len(events)} dated only to the month or year).</p>"
         first, last = rows[0], rows[-1]
         assert isinstance(first, Bar) and isinstance(last, Bar)
-        left = counts.not_counted
         caption = (f'Events per day, <span class="date">{_text(first.label)}</span> to '
-                   f'<span class="date">{_text(last.label)}</span> <span class="small">({counts.counted} '
-                   f"counted on the day they start"
-                   + (f"; {left} dated only to the month or year {'is' if left == 1 else 'are'} not counted"
-                      if left else "") + ")</span>")
+                   f'<span class="date">{_text(last.label)}</span> <span class="small">({counts.summary()})</span>')
         out = ['<figure class="chart" aria-labelledby="chart-caption">',
                f'<figcaption id="chart-caption">{caption}</figcaption>',
                '<table><colgroup><col class="day"><col></colgroup>',
