@@ -563,15 +563,31 @@ def _run(app: App, collection: Collection, fmt: str | None, as_json: bool, crite
 
 
 @list_command("timeline", kinds.EVENTS)
-def timeline(app: App, /, fmt: str | None, as_json: bool, **criteria: Any) -> None:
+@click.option("--chart", is_flag=True,
+              help="Instead of listing the events, draw how many start on each day: one bar a day, one row "
+                   "for four or more empty days in a row; per month (or year) when that takes over 62 rows.")
+def timeline(app: App, /, fmt: str | None, as_json: bool, chart: bool, **criteria: Any) -> None:
     """What happened, day by day: the background, January 2022, the aftermath.
 
     \b
     qantar timeline --date 2022-01-05
     qantar timeline --from 2022-01-04 --to 2022-01-07 --region almaty
-    qantar timeline --source independent --json
+    qantar timeline --chart --source independent
     """
-    _run(app, kinds.EVENTS, fmt, as_json, criteria)
+    if not chart:
+        _run(app, kinds.EVENTS, fmt, as_json, criteria)
+        return
+    if fmt is not None or as_json or "qantar.fields" in click.get_current_context().meta:
+        raise click.UsageError("--chart draws a chart for people: leave out --format, --json and --fields "
+                               "(use --json alone for the events as data).")
+    records = app.select(kinds.EVENTS.key, **criteria)
+    if not records:
+        say(f"no events match {describe(criteria)}.")
+    else:
+        from .out.chart import print_chart
+
+        print_chart(records, sys.stdout, View(app))
+    say_left_out(getattr(records, "left_out", 0), kinds.EVENTS)
 
 
 @list_command("figures", kinds.FIGURES)
