@@ -313,12 +313,9 @@ class _Page:
     # -- figures
 
     def figures(self, figures: list[Record]) -> str:
-        out = ['<section id="figures" aria-labelledby="figures-h">', '<h2 id="figures-h">Figures</h2>',
-               "<p>The numbers the articles give, in their own words, with who gives them (their origin: "
-               "official, independent or foreign) and when they were stated.</p>",
-               '<table class="records figures">',
-               '<thead><tr><th scope="col">Value</th><th scope="col">What is counted</th>'
-               '<th scope="col">Origin</th><th scope="col">As of</th></tr></thead>\n<tbody>']
+        out = _table_section("figures", "Figures", "The numbers the articles give, in their own words, with who "
+                             "gives them (their origin: official, independent or foreign) and when they were stated.",
+                             ("Value", "What is counted", "Origin", "As of"))
         for f in figures:
             stated = f'<p class="small">In the source’s words: <q>{_text(f["stated"])}</q></p>' if f["stated"] else ""
             given = f' · given by {self.name(f["claimed_by"])}' if f["claimed_by"] else ""
@@ -360,12 +357,9 @@ class _Page:
     # -- actors
 
     def actors(self, actors: list[Record]) -> str:
-        out = ['<section id="actors" aria-labelledby="actors-h">', '<h2 id="actors-h">Who was involved</h2>',
-               "<p>People, organisations, groups and states the articles name, with their roles. A voice says "
-               "whose account their words carry when they are quoted.</p>",
-               '<table class="records actors">',
-               '<thead><tr><th scope="col">Name</th><th scope="col">Who, in which roles</th>'
-               '<th scope="col">Voice</th></tr></thead>\n<tbody>']
+        out = _table_section("actors", "Who was involved", "People, organisations, groups and states the articles "
+                             "name, with their roles. A voice says whose account their words carry when they are "
+                             "quoted.", ("Name", "Who, in which roles", "Voice"))
         for a in actors:
             aliases = f'<p class="small">Also: {_text(", ".join(a["aliases"]))}</p>' if a["aliases"] else ""
             roles = "".join(f'<p class="small">{_text(role_text(r))}</p>' for r in a["roles"])
@@ -379,12 +373,9 @@ class _Page:
     # -- sources and attributions
 
     def sources(self, sources: list[Record]) -> str:
-        out = ['<section id="sources" aria-labelledby="sources-h">', '<h2 id="sources-h">Sources</h2>',
-               "<p>The five articles this knowledge base is built from. The quotes on this page are short "
-               "passages from them, to cite them; the articles belong to their publishers.</p>",
-               '<table class="records sources">',
-               '<thead><tr><th scope="col">Article</th><th scope="col">Published</th>'
-               '<th scope="col">Stance</th></tr></thead>\n<tbody>']
+        out = _table_section("sources", "Sources", "The five articles this knowledge base is built from. The "
+                             "quotes on this page are short passages from them, to cite them; the articles belong "
+                             "to their publishers.", ("Article", "Published", "Stance"))
         for s in sources:
             link = _href(s["url"])
             title = f'<a href="{link}">{_text(s["title"])}</a>' if link else \
@@ -409,3 +400,11 @@ class _Page:
             "</footer>"
         )
 
+
+
+def _table_section(key: str, heading: str, intro: str, headers: tuple[str, ...]) -> list[str]:
+    """The opening of a section holding one table of records: heading, a sentence, the column headers."""
+    columns = "".join(f'<th scope="col">{_text(h)}</th>' for h in headers)
+    return [f'<section id="{key}" aria-labelledby="{key}-h">', f'<h2 id="{key}-h">{_text(heading)}</h2>',
+            f"<p>{_text(intro)}</p>", f'<table class="records {key}">',
+            f"<thead><tr>{columns}</tr></thead>\n<tbody>"]
