@@ -793,7 +793,7 @@ def _export_help() -> str:
     return (
         "The knowledge base for other tools: a file (-o PATH), or stdout for text formats (-o -).\n\n"
         f"\b\nFORMAT is one of:\n{formats}\n\n"
-        "The timeline's filters (--date, --from, --to, --region, --source, --actor) choose the events "
+        "The timeline's filters (--date, --from, --to, --region, --source, --actor, --tag) choose the events "
         "of geojson, timelinejs and html; sqlite, csl-json and bibtex hold everything. An existing PATH "
         "is replaced only with --force, and a file is written whole or not at all.\n\n"
         "\b\n"

@@ -260,6 +260,18 @@ def test_geojson_takes_the_timeline_filters(kb, tmp_path):
                 and not any(kb.within(p, "mangystau-region") for p in e["places"])} & ids
 
 
+@pytest.mark.parametrize("fmt", ["timelinejs", "geojson"])
+def test_a_tag_chooses_the_events_of_an_export(fmt, tmp_path):
+    out = tmp_path / f"airport.{fmt}"
+    export(fmt, "-o", str(out), "--tag", "AIRPORT")
+    data = json.loads(out.read_text())
+    ids = ({e["unique_id"] for e in data["events"]} if fmt == "timelinejs"
+           else {f["properties"]["id"] for f in data["features"]})
+    airport = set(invoke("timeline", "--tag", "airport", "--json", data=None).ids())
+    assert ids and ids <= airport  # geojson leaves out events with no point
+    assert "2022-01-05-almaty-akimat-kazinform" not in ids
+
+
 # -- timelinejs ------------------------------------------------------------------------
 
 SLIDE = {"start_date", "end_date", "text", "media", "group", "display_date", "background", "autolink", "unique_id"}
