@@ -40,3 +40,14 @@ def test_ids_stay_whole_and_lines_end_without_spaces(command, width, monkeypatch
     ids = [r["id"] for r in invoke(command, "--json", data=None).json()]
     assert [i for i in ids if i not in out] == []
     assert [line for line in out.splitlines() if line != line.rstrip()] == []
+
+
+def test_a_long_id_runs_on_alone_at_80_columns_instead_of_stacking(monkeypatch):
+    """At 80 columns the day of 5 January is a table: the 61-cell id stands alone, nothing beside it."""
+    monkeypatch.setenv("COLUMNS", "80")
+    out = invoke("timeline", "--date", "2022-01-05", data=None).stdout
+    assert out.startswith("Date ") and "Event" in out.splitlines()[0]  # a table, not blocks
+    long_id = "2022-01-05-almaty-businesses-looted-hospitals-receive-wounded"
+    [line] = [line for line in out.splitlines() if long_id in line]
+    assert line.strip() == long_id  # alone on its line: the Where column leaves it empty
+    assert all(len(line) <= 80 for line in out.splitlines())

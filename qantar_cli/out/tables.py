@@ -5,9 +5,11 @@ drawn by ``print_table`` from a collection's ``Col`` descriptions. Every
 string from the data is made visible-safe first (controls become ``\\xNN``
 escapes) and drawn as plain segments, never parsed as markup. Column
 widths are computed and cells wrapped here, by terminal cells rather than
-characters, so Rich neither measures nor re-wraps them. On a terminal
-narrower than ``NARROW`` columns, records are stacked blocks instead, so
-dates and ids stay whole.
+characters, so Rich neither measures nor re-wraps them. An id wider than
+its column stands alone on its line and runs on into the columns to its
+right (``_make_way`` leaves them empty there). On a terminal narrower than
+``NARROW`` columns, or where an id would run past the edge, records are
+stacked blocks instead, so dates and ids stay whole.
 """
 
 from __future__ import annotations
@@ -84,6 +86,18 @@ def column_widths(total: int, cols: tuple[Col, ...], records: list[Record], rows
     A column with ``keep`` words is at least as wide as the longest of them.
     None when the terminal is too narrow for that.
     """
+    # First every kept word inside its column and words of up to 16 cells whole; then words of up to
+    # 10; then a kept word (an id) may be wider than its column, standing alone on its line and running
+    # on into the columns to its right, as long as it ends inside the terminal.
+    for longest_word, overflow in ((16, False), (10, False), (10, True)):
+        widths = _widths(total, cols, records, rows, gap, longest_word, overflow)
+        if widths is not None:
+            return widths
+    return None
+
+
+def _widths(total: int, cols: tuple[Col, ...], records: list[Record], rows: list[list[Lines]], gap: int,
+            longest_word: int, overflow: bool) -> list[int] | None:
     natural: list[int | None] = []
     for i, c in enumerate(cols):
         if c.no_wrap:
@@ -91,11 +105,13 @@ def column_widths(total: int, cols: tuple[Col, ...], records: list[Record], rows
         else:
             natural.append(None)
     minimum = []
+    kept = []
     for i, c in enumerate(cols):
         keep = max((cell_len(visible(w)) for r in records for w in (c.keep(r) if c.keep else [])), default=0)
+        kept.append(keep)
         # no word cut in two while words stay short enough to give room to others
         words = max((cell_len(w) for row in rows for t, _ in row[i] for w in t.split()), default=0)
-        minimum.append(max(keep, min(words, 16), cell_len(c.header), 4))
+        minimum.append(max(0 if overflow else keep, min(words, longest_word), cell_len(c.header), 4))
     free = total - gap * (len(cols) - 1) - sum(n for n in natural if n is not None)
     flexible = [i for i, n in enumerate(natural) if n is None]
     if free < sum(minimum[i] for i in flexible):
@@ -118,6 +134,12 @@ def column_widths(total: int, cols: tuple[Col, ...], records: list[Record], rows
     if flexible and left > 0:
         widest = flexible[0] if len(flexible) == 1 else max(flexible, key=lambda i: cols[i].ratio)
         widths[widest] = share[widest] + left
+    if overflow:
+        offset = 0
+        for i, width in enumerate(widths):
+            if offset + kept[i] > total:
+                return None  # an id would run past the edge: stacked blocks instead
+            offset += (width or 0) + gap
     return [w or 0 for w in widths]
 
 
@@ -126,14 +148,17 @@ class _Block:
 
     __slots__ = ("lines", "width")
 
-    def __init__(self, cell: Lines, width: int, justify: str, console: Console, styles: dict[str, Any]):
+    def __init__(self, cell: Lines, width: int, justify: str, console: Console, styles: dict[str, Any],
+                 room: int | None = None):
         self.width = width
         self.lines: list[list[Segment]] = []
         for text, style in cell:
             style_obj = styles.get(style)
             if style_obj is None:
                 style_obj = styles[style] = console.get_style(style) if style else None
-            for line in wrap(text, width):
+            # a word (an id) wider than the column but not than the room to the edge: whole, alone on its line
+            whole = room is not None and max(map(cell_len, text.split(" "))) <= room
+            for line in wrap(text, width, fold=not whole):
                 pad = width - cell_len(line)
                 if justify == "right" and pad > 0:
                     self.lines.append([Segment(" " * pad), Segment(line, style_obj)])
@@ -179,6 +204,7 @@ class _Grid:
 
     def _row(self, blocks: list[_Block], newline: Segment) -> Iterator[Segment]:
         """Each text line of a row: cells padded to their columns, nothing after the last word."""
+        _make_way(blocks)
         for j in range(max(len(b.lines) for b in blocks)):
             out: list[Segment] = []
             for i, block in enumerate(blocks):
@@ -194,6 +220,17 @@ class _Grid:
                 out[-1] = Segment(last.text.rstrip(" "), last.style)
             yield from out
             yield newline
+
+
+def _make_way(blocks: list[_Block]) -> None:
+    """Move each line wider than its column (a whole id) down to a line the columns to its right leave empty."""
+    for i, block in enumerate(blocks):
+        j = 0
+        while j < len(block.lines):
+            wide = sum(cell_len(seg.text) for seg in block.lines[j]) > block.width
+            if wide and any(j < len(other.lines) and other.lines[j] for other in blocks[i + 1:]):
+                block.lines.insert(j, [])
+            j += 1
 
 
 def wrap(line: str, width: int, fold: bool = True) -> list[str]:
@@ -257,8 +294,9 @@ def _print_grid(console: Console, cols: tuple[Col, ...], rows: list[list[Lines]]
                 header: bool = True, lines_between: bool = True) -> None:
     styles: dict[str, Any] = {}
     heads = [_Block([(c.header, "bold")], w, c.justify, console, styles) for c, w in zip(cols, widths, strict=True)]
-    body = [[_Block(cell, w, c.justify, console, styles) for cell, w, c in zip(row, widths, cols, strict=True)]
-            for row in rows]
+    rooms = [console.width - sum(widths[:i]) - GAP * i for i in range(len(widths))]
+    body = [[_Block(cell, w, c.justify, console, styles, room)
+             for cell, w, c, room in zip(row, widths, cols, rooms, strict=True)] for row in rows]
     console.print(_Grid(heads if header else None, body, widths, lines_between))
 
 
