@@ -155,19 +155,24 @@ class App:
 
         return unrecorded(self.kb, collection.key, (regions,) if isinstance(regions, str) else regions)
 
+    def say_unrecorded(self, collection: Collection, criteria: dict[str, Any] | None) -> bool:
+        """Say, when it is so, that the places asked for are known but have nothing recorded; True if said."""
+        empty_places = self.unrecorded(collection, criteria)
+        if empty_places:
+            names = " and ".join(f"{p['name']} ({p['id']})" for p in empty_places)
+            verb = "is" if len(empty_places) == 1 else "are"
+            say(f"{names} {verb} in the gazetteer, but no {collection.key} are recorded there.")
+        return bool(empty_places)
+
     def emit(self, records: list[dict[str, Any]], collection: Collection, fmt: str,
              criteria: dict[str, Any] | None = None) -> None:
         from .out.writers import write
 
         left_out = getattr(records, "left_out", 0)
         records, collection = _only_fields(records, collection, fmt)
-        empty_places = self.unrecorded(collection, criteria) if not records else []
-        if empty_places:
-            names = " and ".join(f"{p['name']} ({p['id']})" for p in empty_places)
-            verb = "is" if len(empty_places) == 1 else "are"
-            say(f"{names} {verb} in the gazetteer, but no {collection.key} are recorded there.")
+        said = self.say_unrecorded(collection, criteria) if not records else False
         if fmt == "table" and not records:
-            if not empty_places:
+            if not said:
                 say(f"no {collection.key} match {describe(criteria or {})}.")
         else:
             if fmt == "table":
@@ -328,7 +333,7 @@ def _fields_value(ctx: click.Context, param: click.Parameter, value: str | None)
     """``--fields a,b``: kept in the context for ``App.emit``, which knows the collection's fields."""
     if value is None:
         return
-    names = [name.strip() for name in value.split(",")]
+    names = [name.strip().lower() for name in value.split(",")]  # field names are lowercase: any case
     if not all(names):
         raise click.BadParameter(one_line(f"{value!r} names an empty field: give names separated by commas."))
     repeated = sorted({name for name in names if names.count(name) > 1})
@@ -477,7 +482,7 @@ class QantarGroup(click.Group):
                 return self._show(exc)
             example = f"qantar {exc.option_name}{' PATH' if exc.option_name == '--data' else ''} timeline"
             message = f"{exc.option_name} is a global option: give it before the command, as in {example}"
-            return self._show(click.exceptions.NoSuchOption(exc.option_name, message, exc.possibilities, exc.ctx))
+            return self._show(click.exceptions.NoSuchOption(exc.option_name, message, None, exc.ctx))
         except click.ClickException as exc:
             return self._show(exc)
         except click.exceptions.Exit as exc:
@@ -495,7 +500,9 @@ class QantarGroup(click.Group):
         shown = exc
         if isinstance(exc, click.UsageError) and not isinstance(exc, Usage):
             # Click's messages quote what was typed: shown again as a Usage, one line with controls escaped
-            shown = Usage(exc.format_message(), ctx=exc.ctx)
+            # (Click lists the choices of a missing argument one a line, tab-indented: one line here)
+            message = exc.format_message().replace(":\n\t", ": ").replace(",\n\t", ", ")
+            shown = Usage(message, ctx=exc.ctx)
         shown.show()
         return QantarGroup._flushed(exc.exit_code)
 
@@ -582,7 +589,8 @@ def timeline(app: App, /, fmt: str | None, as_json: bool, chart: bool, **criteri
                                "(use --json alone for the events as data).")
     records = app.select(kinds.EVENTS.key, **criteria)
     if not records:
-        say(f"no events match {describe(criteria)}.")
+        if not app.say_unrecorded(kinds.EVENTS, criteria):
+            say(f"no events match {describe(criteria)}.")
     else:
         from .out.chart import print_chart
 
@@ -700,6 +708,7 @@ def show(app: App, references: tuple[str, ...], fmt: str | None, as_json: bool) 
             found.append(find(app.kb, reference))
         except QueryError as exc:
             bad.append(exc)
+    found = list({record["id"]: (key, record) for key, record in found}.values())  # two names of one record: once
     if bad:
         more = f" ({len(bad) - 1} more reference{'s' if len(bad) > 2 else ''} not found either)" if len(bad) > 1 else ""
         raise Usage(bad[0].full_message() + more, "REF")
@@ -820,7 +829,7 @@ def _write_output(path: str, data: str | bytes, force: bool, criterion: str) -> 
 
 
 @cli.command(help=_export_help())
-@click.argument("fmt", metavar="FORMAT", type=click.Choice(tuple(EXPORTS), case_sensitive=False))
+@click.argument("fmt", metavar="FORMAT", type=ClosedSet(tuple(EXPORTS), "format"))
 @click.option("-o", "--output", metavar="PATH", help="The file to write, or - for stdout (text formats).")
 @click.option("--force", is_flag=True,
               help="Replace PATH if it exists (a symbolic link is replaced itself, never written through).")
@@ -857,7 +866,11 @@ def export(app: App, /, fmt: str, output: str | None, force: bool, metadata: str
         raise usage(exc) from None
     except atomic.WriteFailed as exc:
         raise Failed(str(exc)) from None
+    from .find.query import Selection
+
     events = app.select("events", **criteria)
+    if isinstance(events, Selection) and describe(criteria) != "the query":
+        events.asked = describe(criteria)  # the page says how its events were chosen
     try:
         data = chosen.render(app.kb, events)
     except ExportFailed as exc:
@@ -868,6 +881,8 @@ def export(app: App, /, fmt: str, output: str | None, force: bool, metadata: str
         _write_output(metadata, chosen.companion(app.kb, database), force, "metadata")
     for line in chosen.remarks(app.kb, events):
         say(line)
+    if not events and chosen.filtered:
+        app.say_unrecorded(kinds.EVENTS, criteria)
     say_left_out(getattr(events, "left_out", 0), kinds.EVENTS)
 
 
@@ -908,7 +923,7 @@ SHELLS = ("bash", "zsh", "fish")
 
 
 @cli.command()
-@click.argument("shell", type=click.Choice(SHELLS, case_sensitive=False))
+@click.argument("shell", type=ClosedSet(SHELLS, "shell"))
 def completion(shell: str) -> None:
     """Print the script that makes SHELL complete qantar's commands, options and names.
 

@@ -43,8 +43,15 @@ def first_sentence(text: str | None) -> str:
     if not text:
         return ""
     flat_text = " ".join(text.split())
-    end = flat_text.find(". ")
-    return flat_text if end < 0 else flat_text[: end + 1]
+    start = 0
+    while True:
+        end = flat_text.find(". ", start)
+        if end < 0:
+            return flat_text
+        # a full stop inside quotation marks (a title: "Qantar. A Coup Attempt.") ends no sentence
+        if flat_text.count('"', 0, end) % 2 == 0 and flat_text.count("“", 0, end) <= flat_text.count("”", 0, end):
+            return flat_text[: end + 1]
+        start = end + 2
 
 
 def role_text(role: dict[str, Any]) -> str:

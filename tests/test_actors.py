@@ -53,3 +53,16 @@ def test_the_table_gives_each_actor_a_one_line_description():
     out = invoke("actors", "--kind", "person").stdout
     assert "President of Kazakhstan." in out  # the first sentence of the summary
     assert "Former head of the National Security Committee." in out
+
+
+@pytest.mark.parametrize("summary, first", [
+    ("Newspaper. It also ran a series.", "Newspaper."),
+    ('Newspaper that showed "Qantar. A Coup Attempt. How It Was". Later it ran more.',
+     'Newspaper that showed "Qantar. A Coup Attempt. How It Was".'),
+    ("Newspaper that showed “Qantar. A Coup Attempt.” Later more.", "Newspaper that showed “Qantar. A Coup Attempt.” Later more."),
+    ("No full stop", "No full stop"),
+])
+def test_the_one_line_description_never_ends_inside_a_quoted_title(summary, first):
+    from qantar_cli.display import first_sentence
+
+    assert first_sentence(summary) == first

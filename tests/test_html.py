@@ -362,3 +362,16 @@ def test_an_empty_timeline_says_so():
     assert "No events match the filters given." in page
     assert '<table class="records events">' not in page and "<figure" not in page
     assert f"0 of the {len(kb['events'])} events" in page
+
+
+def test_a_filtered_page_says_how_its_events_were_chosen(tmp_path):
+    from conftest import invoke
+
+    out = tmp_path / "one.html"
+    invoke("export", "html", "--region", "Taldykorgan", "--date", "2022-01-05", "-o", str(out), data=None)
+    page = out.read_text(encoding="utf-8")
+    assert "1 of the 90 events (chosen with <code>--region Taldykorgan --date 2022-01-05</code>)" in page
+    assert "1 event, in order" in page and "1 events" not in page
+    whole = tmp_path / "all.html"
+    invoke("export", "html", "-o", str(whole), data=None)
+    assert "chosen with" not in whole.read_text(encoding="utf-8")

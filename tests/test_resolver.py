@@ -177,3 +177,12 @@ def test_an_ascii_question_never_loads_the_transliteration_library(tmp_path):
     cyrillic = code.replace("'Tokaev'", "'Токаев'")
     assert subprocess.run([sys.executable, "-c", cyrillic], capture_output=True, text=True, env=env,
                           timeout=60).stderr.endswith("ANYASCII")
+
+
+@pytest.mark.parametrize("spelling, old, centre", [
+    ("Zhetysu", "almaty-region", "taldykorgan"), ("Жетісу", "almaty-region", "taldykorgan"),
+    ("Ulytau Region", "karaganda-region", "zhezqazghan"), ("Abai", "east-kazakhstan-region", "semey"),
+])
+def test_a_region_formed_after_january_2022_points_to_the_one_it_came_from(spelling, old, centre):
+    run = bundled("timeline", "--region", spelling, ok=False)
+    assert_usage_error(run, "--region", "formed in June 2022", "regions of January 2022", old, centre)

@@ -206,3 +206,17 @@ def test_geonames_spellings_find_the_place(geonames_id, place):
         tried += 1
         assert place in [m["id"] for m in search_module.search(kb, alt)], alt
     assert tried >= 3
+
+
+@pytest.mark.parametrize("written", ["2,000", "2000"])
+def test_a_number_is_one_word_with_or_without_its_separators(written):
+    matches = found(written)
+    assert ("figure", "guns-missing-assylov") in matches
+    assert ("figure", "alleged-attackers-tokayev") not in matches  # 20,000 is not 2,000
+    assert ("figure", "weapons-stolen-kazinform") not in matches  # nor is 3,000
+
+
+def test_a_number_is_not_a_prefix_of_a_larger_one():
+    assert ("figure", "alleged-attackers-tokayev") in found("20000")
+    assert all(kind != "figure" or fid != "guns-missing-assylov" for kind, fid in found("20000"))
+    assert found("2,00") != found("2,000")

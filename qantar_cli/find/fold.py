@@ -85,17 +85,20 @@ def _variants(folded: str) -> str:
     return folded
 
 
-_WORD = re.compile(r"\w+")
+#: A word: a number written with thousands separators (2,000; 20,000) is one.
+TOKEN = re.compile(r"\d{1,3}(?:,\d{3})+(?!\d)|\w+")
 
 
 def word(token: str) -> str:
-    """One word folded as ``sound`` folds a name, without taking off region words (for search)."""
-    return token if token.isdigit() else _variants(key(latin(token)))
+    """One word folded as ``sound`` folds a name, without taking off region words (for search);
+    a number without its thousands separators (2,000 is 2000)."""
+    number = token.replace(",", "")
+    return number if number.isdigit() else _variants(key(latin(token)))
 
 
 def words(text: str) -> list[str]:
     """The words of ``text``, each folded by ``word``; those that fold to nothing left out."""
-    return [folded for folded in map(word, _WORD.findall(text)) if folded]
+    return [folded for folded in map(word, TOKEN.findall(text)) if folded]
 
 
 def library_stamp() -> str:

@@ -34,9 +34,9 @@ NAME_FIELDS = ("name", "aliases", "publisher")
 #: Words of context on each side of the first match in a snippet.
 CONTEXT = 6
 #: Format of the stored index: a change to the tables below needs a new number.
-FORMAT = "1"
+FORMAT = "2"
 
-_TOKEN = re.compile(r"\w+")
+_TOKEN = fold.TOKEN
 _COMPOUND = re.compile(r"\w+(?:[-'’]\w+)+")
 
 _SCHEMA = """
@@ -76,7 +76,7 @@ def search(kb: KnowledgeBase, text: str, kinds_wanted: Iterable[str] = (), **cri
     rows = db.execute(
         "SELECT r.kind, r.id, r.title, r.date, r.n FROM words JOIN records r ON r.n = words.rowid "
         f"WHERE words MATCH ? ORDER BY bm25(words, {', '.join(map(str, WEIGHTS))}), r.tie, r.id",
-        (" ".join(f'"{t}"*' for t in terms),)).fetchall()
+        (match_expression(terms),)).fetchall()
     given = {k: v for k, v in criteria.items() if v not in (None, [], (), False)}
     allowed, coarse_only = _allowed(kb, {kind for kind, *_ in rows} & wanted, given)
     for kind, record_id, title, date, n in rows:
@@ -96,6 +96,11 @@ class Matches(Selection):
     def __init__(self) -> None:
         super().__init__()
         self.nearest: list[str] = []
+
+
+def match_expression(terms: list[str]) -> str:
+    """FTS5's query for ``terms``: each a quoted word, a prefix unless it is a number (2000 is not 20000)."""
+    return " ".join(f'"{t}"' if t.isdigit() else f'"{t}"*' for t in terms)
 
 
 def query_terms(text: str) -> list[str]:
@@ -258,7 +263,7 @@ def nearest(db: sqlite3.Connection, terms: list[str], limit: int = 3) -> list[st
     known = dict(db.execute("SELECT folded, shown FROM terms").fetchall())
     close: list[str] = []
     for term in terms:
-        if db.execute("SELECT 1 FROM words WHERE words MATCH ? LIMIT 1", (f'"{term}"*',)).fetchone():
+        if db.execute("SELECT 1 FROM words WHERE words MATCH ? LIMIT 1", (match_expression([term]),)).fetchone():
             continue
         for match in difflib.get_close_matches(term[:64], list(known), n=limit, cutoff=0.7):
             close.append(known[match])

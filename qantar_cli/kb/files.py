@@ -60,7 +60,7 @@ def display_name(path: str) -> str:
         relative = os.path.relpath(path)
     except ValueError:  # another drive, on Windows
         return path
-    return path if relative.startswith("..") else relative
+    return path if relative.startswith("..") or relative == "." else relative
 
 
 def read_bytes(path: str) -> bytes:

@@ -112,7 +112,7 @@ def render_html(kb: Any, events: list[Record]) -> str:
     """The page for ``kb``, its timeline showing ``events`` (already filtered, in timeline order)."""
     page = _Page(kb)
     body = [
-        page.header(len(events)),
+        page.header(len(events), getattr(events, "asked", "")),
         "<main>",
         page.timeline(events),
         page.figures(kb["figures"]),
@@ -219,10 +219,12 @@ class _Page:
             return "knowledge base of unknown version"
         return f"knowledge base {_text(released or 'undated')} ({_text(digest)})"
 
-    def header(self, shown: int) -> str:
+    def header(self, shown: int, asked: str = "") -> str:
         total = len(self.kb["events"])
         scope = f"{shown} of the {total} events" if shown != total else \
             {1: "the one event", 2: "both events"}.get(total, f"all {total} events")
+        if asked:
+            scope += f" (chosen with <code>{_text(asked)}</code>)"
         return (
             "<header>\n"
             f"<h1>{_text(TITLE)}</h1>\n"
@@ -263,7 +265,8 @@ class _Page:
             return "\n".join(out)
         out.append(self.chart(events))
         out.append('<table class="records events">')
-        out.append(f"<caption class=\"vh\">{len(events)} events, in order</caption>")
+        count = f"{len(events)} event" + ("" if len(events) == 1 else "s")
+        out.append(f"<caption class=\"vh\">{count}, in order</caption>")
         out.append('<thead><tr><th scope="col">Date</th><th scope="col">What happened</th>'
                    '<th scope="col">Where</th></tr></thead>\n<tbody>')
         for e in events:
