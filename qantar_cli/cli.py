@@ -502,6 +502,9 @@ class QantarGroup(click.Group):
             # Click's messages quote what was typed: shown again as a Usage, one line with controls escaped
             # (Click lists the choices of a missing argument one a line, tab-indented: one line here)
             message = exc.format_message().replace(":\n\t", ": ").replace(",\n\t", ", ")
+            if message.startswith("Got unexpected extra argument") and exc.ctx is not None \
+                    and exc.ctx.info_name in ("timeline", "figures", "disputes", "places"):
+                message += ": to see one record in full, use qantar show ID."
             shown = Usage(message, ctx=exc.ctx)
         shown.show()
         return QantarGroup._flushed(exc.exit_code)

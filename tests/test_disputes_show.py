@@ -87,3 +87,8 @@ def test_show_refuses_several_kinds_in_one_machine_format():
 def test_show_names_the_first_bad_reference_and_counts_the_rest():
     run = invoke("show", "nope-one", "csto", "nope-two", "nope-three", ok=False)
     assert_usage_error(run, "No record has the id 'nope-one'", "2 more references not found either")
+
+
+def test_an_id_given_to_a_list_command_points_to_show():
+    run = invoke("disputes", "coup-attempt-or-protest", ok=False)
+    assert_usage_error(run, "unexpected extra argument (coup-attempt-or-protest)", "qantar show ID")
