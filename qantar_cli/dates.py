@@ -19,11 +19,23 @@ _MONTHS = ("January", "February", "March", "April", "May", "June", "July", "Augu
 _FORM = re.compile(r"^([0-9]{4})(?:-([0-9]{2})(?:-([0-9]{2}))?)?$")
 
 
+_SPANS: dict[str, Span] = {}  # the spans of the dates seen: a file repeats its dates
+
+
 def span(text: str) -> Span:
     """The first and last day a date of any precision covers.
 
     Raises ``ValueError`` with a sentence a user can act on.
     """
+    found = _SPANS.get(text) if isinstance(text, str) else None
+    if found is None:
+        found = _span(text)
+        if len(_SPANS) < 65536:
+            _SPANS[text] = found
+    return found
+
+
+def _span(text: str) -> Span:
     match = _FORM.match(text.strip()) if isinstance(text, str) else None
     if not match:
         raise ValueError(f"{text!r} is not a date: use YYYY, YYYY-MM or YYYY-MM-DD (for example 2022-01-05)")

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any
 
 from .. import collections as kinds
@@ -188,49 +188,117 @@ def regions_of(place_ids: Iterable[str], places: dict[str, Record]) -> list[str]
 
 
 def load(path: str | os.PathLike[str] | None = None, *, use_cache: bool = True) -> KnowledgeBase:
-    """Load and validate a knowledge file (default: ``$QANTAR_DATA`` or the bundled one)."""
+    """Load and validate a knowledge file (default: ``$QANTAR_DATA`` or the bundled one).
+
+    From a verified cache entry, each collection is decoded when it is
+    first read: a query of events near a place decodes those two.
+    """
     name = chosen_path(path)
     data = read_bytes(name)
     key = cache.key(data) if use_cache else None
-    records = cache.get(key) if key else None
-    if records is None:
-        records, problems = parse(data, display_name(name))
-        if records is None:  # there are problems
-            raise DataError(problems)
-        if key:
-            cache.put(key, records)
-    return KnowledgeBase(records, name)
+    parts = cache.get_parts(key, kinds.KEYS) if key else None
+    if parts is not None:
+        return KnowledgeBase(Cached(parts, lambda: _checked(data, name, key)), name)
+    return KnowledgeBase(_checked(data, name, key), name)
+
+
+def _checked(data: bytes, name: str, key: str | None) -> dict[str, list[Record]]:
+    """Parse and check a file's bytes, cache the records under ``key`` (if any), or raise ``DataError``."""
+    records, problems = parse(data, display_name(name))
+    if records is None:  # there are problems
+        raise DataError(problems)
+    if key:
+        cache.put(key, records)
+    return records
+
+
+class Cached:
+    """Collections read from a verified cache entry, each decoded on first use.
+
+    ``parts`` is each collection's JSON text (``cache.get_parts``). A part
+    that does not decode to a list of records (only a forged entry can hold
+    one: the checksum catches damage) is not used: ``rebuild`` parses the
+    knowledge file again, and the cache is rewritten, so every collection
+    read from then on is the file's own.
+    """
+
+    def __init__(self, parts: dict[str, memoryview], rebuild: Callable[[], dict[str, list[Record]]]):
+        self.keys = tuple(parts)
+        self._parts = parts
+        self._rebuild = rebuild
+        self._fresh: dict[str, list[Record]] | None = None
+
+    def fetch(self, key: str) -> list[Record]:
+        if self._fresh is None:
+            records = cache.decode_part(self._parts[key])
+            if records is not None:
+                return records
+            self._fresh = self._rebuild()
+        return self._fresh[key]
 
 
 class KnowledgeBase:
     """The six collections, with look-ups by id and the place hierarchy.
 
-    Queries live in ``qantar_cli.find.query`` (``qantar_cli.select``).
+    ``data`` maps each collection's key to its records, or is a ``Cached``
+    whose collections are decoded when first read. Queries live in
+    ``qantar_cli.find.query`` (``qantar_cli.select``).
     """
 
-    def __init__(self, data: dict[str, list[Record]], path: str = "<memory>"):
+    def __init__(self, data: dict[str, list[Record]] | Cached, path: str = "<memory>"):
         self.path = path
-        self.data = data
-        self.by_id: dict[str, tuple[str, Record]] = {}
-        for key, records in data.items():
-            for record in records:
-                self.by_id[record["id"]] = (key, record)
-        self.places = {p["id"]: p for p in data.get("places", [])}
+        self._source = data if isinstance(data, Cached) else None
+        self._keys = data.keys if isinstance(data, Cached) else tuple(data)
+        self._found: dict[str, list[Record]] = {} if isinstance(data, Cached) else dict(data)
+        self._ids: dict[str, dict[str, Record]] = {}
         self._ancestors: dict[str, frozenset[str]] = {}
 
     def __getitem__(self, key: str) -> list[Record]:
-        return self.data[key]
+        found = self._found.get(key)
+        if found is None:
+            if self._source is None or key not in self._keys:
+                raise KeyError(key)
+            found = self._found[key] = self._source.fetch(key)
+        return found
+
+    @property
+    def data(self) -> dict[str, list[Record]]:
+        """Every collection, by key (all of them decoded)."""
+        return {key: self[key] for key in self._keys}
+
+    def _index(self, key: str) -> dict[str, Record]:
+        found = self._ids.get(key)
+        if found is None:
+            found = self._ids[key] = {r["id"]: r for r in self[key]} if key in self._keys else {}
+        return found
+
+    @property
+    def by_id(self) -> dict[str, tuple[str, Record]]:
+        """Every record by its id, as ``(collection key, record)``."""
+        return {rid: (key, r) for key in self._keys for rid, r in self._index(key).items()}
+
+    @property
+    def places(self) -> dict[str, Record]:
+        return self._index("places")
 
     def get(self, record_id: str) -> tuple[str, Record] | None:
-        """``(collection key, record)`` of the record with this id, or None."""
-        return self.by_id.get(record_id)
+        """``(collection key, record)`` of the record with this id, or None.
+
+        Ids are unique across collections; they are looked for collection by
+        collection, so a place's id never decodes the events.
+        """
+        for key in self._keys:
+            found = self._index(key).get(record_id)
+            if found is not None:
+                return key, found
+        return None
 
     def counts(self) -> dict[str, int]:
-        return {key: len(records) for key, records in self.data.items()}
+        return {key: len(self[key]) for key in self._keys}
 
     def country(self) -> str | None:
         """The place that lies within no other."""
-        for p in self.data.get("places", []):
+        for p in self["places"] if "places" in self._keys else []:
             if p["within"] is None:
                 return str(p["id"])
         return None
@@ -239,11 +307,12 @@ class KnowledgeBase:
         """Whether ``place_id`` is ``area`` or lies anywhere within it."""
         found = self._ancestors.get(place_id)
         if found is None:
+            places = self.places
             chain = []
             node: str | None = place_id
             while node is not None and node not in chain:
                 chain.append(node)
-                node = self.places[node]["within"] if node in self.places else None
+                node = places[node]["within"] if node in places else None
             found = self._ancestors[place_id] = frozenset(chain)
         return area in found
 
