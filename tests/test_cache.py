@@ -510,7 +510,7 @@ LAYOUT_BREAKS = {
 def test_a_sealed_entry_out_of_layout_is_read_whole_or_refused(entry, change):
     names = [json.dumps(n) for n in COLLECTIONS]
     parts = [f"{n}:{json.dumps(EXPECTED[k], ensure_ascii=False, separators=(',', ':'))}"
-             for n, k in zip(names, COLLECTIONS)]
+             for n, k in zip(names, COLLECTIONS, strict=True)]
     joined = "{" + "\n,".join(change(parts)) + "}"
     entry.write_bytes(seal(entry.name, joined.encode()))
     assert cache.get_parts(entry.name[3:-5], COLLECTIONS) is None

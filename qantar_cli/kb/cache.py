@@ -201,10 +201,11 @@ def _records(found: Any) -> bool:
 def put(cache_key: str, records: dict[str, Any]) -> None:
     """Store records, one collection a line (see ``get_parts``); any failure (read-only home, full disk) is ignored."""
     try:
-        encode = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), check_circular=False).encode
+        # ASCII JSON (``\\u`` escapes) is a third faster to write than UTF-8 and as fast to read.
+        encode = json.JSONEncoder(separators=(",", ":"), check_circular=False).encode
         lines = [f"{encode(name)}:{encode(value)}" for name, value in records.items()]
-        payload = ("{" + "\n,".join(lines) + "}").encode("utf-8")
-    except (ValueError, TypeError, RecursionError):  # e.g. a lone surrogate cannot be UTF-8
+        payload = ("{" + "\n,".join(lines) + "}").encode("ascii")
+    except (ValueError, TypeError, RecursionError):  # a value JSON cannot hold, or nested too deep
         return
     put_bytes(cache_key, "json", payload)
 

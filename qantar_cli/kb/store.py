@@ -51,17 +51,33 @@ def parse(data: bytes, name: str) -> tuple[dict[str, list[Record]] | None, list[
 
 
 class Examined:
-    """A parsed knowledge file: its raw tree, the lines of its keys, its problems."""
+    """A parsed knowledge file: its raw tree, the lines of its keys, its problems.
 
-    def __init__(self, name: str, root: dict[str, Any], lines: Lines, problems: list[Problem]):
+    A file read by the fast reader has no lines until one is asked for: then
+    it is read again carefully, and ``root`` becomes that reading (equal
+    values, whose mappings the lines know).
+    """
+
+    def __init__(self, name: str, root: dict[str, Any], lines: Lines | None, problems: list[Problem],
+                 text: str = ""):
         self.name = name
         self.root = root
-        self.lines = lines
+        self._lines = lines
+        self._text = text
         self.problems = problems
         self.records = None if problems else build(root)
 
+    @property
+    def lines(self) -> Lines:
+        if self._lines is None:
+            from . import yamlread
+
+            self.root, self._lines = yamlread.read(self._text, self.name)
+        return self._lines
+
     def line_of(self, path: tuple[Any, ...]) -> int | None:
-        return self.lines.of(self.root, path)
+        lines = self.lines
+        return lines.of(self.root, path)
 
 
 def examine(data: bytes, name: str) -> Examined:
@@ -72,25 +88,38 @@ def examine(data: bytes, name: str) -> Examined:
     found, in line order, and the count of all of them (``problems.total``).
     Past the limit, checks only count, so a file with a million mistakes
     costs no more than reading it.
+
+    The file is first read by ``quickyaml``, which reads the common style
+    fast and gives up on anything else. If it reads the file and the checks
+    find nothing, that is the answer. Otherwise the careful reader reads it
+    again and the checks run again, so every problem is reported as the
+    careful reader finds it, with its line.
     """
     import gc
 
     from ..errors import Problem, Problems
     from ..text import shortened
-    from . import rules, yamlread
+    from . import quickyaml, rules, yamlread
     from .schema import Issues, Validator, format_path
 
     text = yamlread.decode(data, name)
     collecting = gc.isenabled()
     gc.disable()  # a large file makes millions of objects and no cycles: collecting would only cost time
     try:
+        validator = Validator(_schema())
+        quick = quickyaml.read(text, name)
+        if quick is not None:
+            issues = Issues(limit=0)  # only whether there is any problem matters here
+            validator.check_into(quick, issues)
+            if not issues and not rules.check(quick):
+                return Examined(name, quick, None, Problems([], 0), text)
         root, lines = yamlread.read(text, name)
         if not isinstance(root, dict):
             what = "a list" if isinstance(root, list) else "a single value"
             raise DataError.single(name, f"the file must be a mapping of collections ({', '.join(kinds.KEYS)}), "
                                          f"not {what}", 1)
         issues = Issues()
-        Validator(_schema()).check_into(root, issues)
+        validator.check_into(root, issues)
         _yaml11_numbers(lines, issues)
         for at, message in rules.check(root):
             issues.add(at, message)
