@@ -57,9 +57,12 @@ def _span(text: str) -> Span:
     return one, one
 
 
+_PRECISION = {4: 1, 7: 2}
+
+
 def precision(text: str) -> int:
     """How precisely a date is known: 1 the year, 2 the month, 3 the day."""
-    return {4: 1, 7: 2}.get(len(text.strip()), 3)
+    return _PRECISION.get(len(text.strip()), 3)
 
 
 def days_in_month(year: int, month: int) -> int:

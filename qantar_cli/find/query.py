@@ -153,8 +153,12 @@ def select(kb: KnowledgeBase, key: str | Collection, **criteria: Any) -> list[Re
             tests.append((f, f.prepare(mine, ask, records)))
     found = Selection()
     for r in records:
-        failed = [(f, prepared) for f, prepared in tests if not f.test(r, prepared, ask)]
-        if not failed:
+        failed = None
+        for f, prepared in tests:
+            if not f.test(r, prepared, ask):
+                failed = failed or []
+                failed.append((f, prepared))
+        if failed is None:
             found.append(r)
         elif all(f.near(r, prepared) for f, prepared in failed):
             found.left_out += 1

@@ -281,6 +281,7 @@ class KnowledgeBase:
         self._found: dict[str, list[Record]] = {} if isinstance(data, Cached) else dict(data)
         self._ids: dict[str, dict[str, Record]] = {}
         self._ancestors: dict[str, frozenset[str]] = {}
+        self._country: str | None = ""  # not looked for yet
 
     def __getitem__(self, key: str) -> list[Record]:
         found = self._found.get(key)
@@ -327,10 +328,10 @@ class KnowledgeBase:
 
     def country(self) -> str | None:
         """The place that lies within no other."""
-        for p in self["places"] if "places" in self._keys else []:
-            if p["within"] is None:
-                return str(p["id"])
-        return None
+        if self._country == "":
+            self._country = next((str(p["id"]) for p in (self["places"] if "places" in self._keys else [])
+                                  if p["within"] is None), None)
+        return self._country
 
     def within(self, place_id: str, area: str) -> bool:
         """Whether ``place_id`` is ``area`` or lies anywhere within it."""
