@@ -6,7 +6,9 @@ validation, its records (already in contract form) are stored as JSON under
 a key made from the file's bytes, the schema's bytes, the package version
 and the size and modification time of every ``.py`` file of the package
 (so an upgrade or an edit of any module, including ones added later, is a
-new key and a stale entry is never read).
+new key and a stale entry is never read). The JSON holds one collection a
+line, so that a query decodes only the collections it reads (``get_parts``);
+the whole entry is verified first all the same.
 
 Where: ``$QANTAR_CACHE_DIR``, else ``$XDG_CACHE_HOME/qantar`` when that is
 an absolute path (the XDG Base Directory spec says to ignore a relative

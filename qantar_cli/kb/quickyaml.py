@@ -52,8 +52,10 @@ _SURPRISING = re.compile(r"[-+]?(0[0-7_]+|0b[01_]+|0x[0-9a-fA-F_]+|[0-9][0-9_]*(
 _NOT_PLAIN = frozenset(",[]{}#&*!|>'\"%@`?:")
 #: What a plain scalar may start with (``-`` is left to ``value``, which looks at what follows it).
 _PLAIN_START = frozenset(chr(c) for c in range(0x21, 0x7f)) - _NOT_PLAIN - {"-"} | {chr(c) for c in range(0xa0, 0x3000)}
-#: Plain text that starts like a number or a word YAML types, yet is text: an id like ``2022-01-05-almaty``.
-_SURE_TEXT = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}[a-su-z-]|[a-z]+-")
+#: Plain text that starts like a number or a word YAML types, yet is text: an id like ``2022-01-05-almaty``,
+#: a word and a hyphen, or six characters or more starting with a letter (the words YAML types, null,
+#: true, off, ..., have at most five; numbers and dates start otherwise).
+_SURE_TEXT = re.compile(r"[A-Za-z].{5}|[a-z]+-|[0-9]{4}-[0-9]{2}-[0-9]{2}[a-su-z-]")
 _DEPTH = MAX_DEPTH // 2
 _WIDEST = 256  # columns
 
@@ -257,7 +259,7 @@ class _Reader:
             i += 1
         if more:
             value = " ".join([value, *more])
-        if value[0] not in _MAYBE_TYPED:
+        if value[0] not in _MAYBE_TYPED or _SURE_TEXT.match(value):
             return value, i
         typed, is_text = self.typing.plain(value)
         if not is_text and _SURPRISING.match(value):
