@@ -241,6 +241,9 @@ def main(argv: list[str]) -> int:
     cache = tempfile.mkdtemp(prefix="qantar-bench-cache-")
     env = {k: v for k, v in os.environ.items() if k not in ("QANTAR_DATA", "QANTAR_NO_CACHE")}
     env["QANTAR_CACHE_DIR"] = cache
+    # This checkout's code, whatever is installed, and no checkout in the working directory first.
+    env["PYTHONPATH"] = os.path.dirname(HERE)
+    os.chdir(tempfile.gettempdir())
     env.setdefault("COLUMNS", "100")
     try:
         startup(runs, env)
