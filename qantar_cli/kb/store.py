@@ -248,7 +248,8 @@ class Cached:
     that does not decode to a list of records (only a forged entry can hold
     one: the checksum catches damage) is not used: ``rebuild`` parses the
     knowledge file again, and the cache is rewritten, so every collection
-    read from then on is the file's own.
+    read from then on is the file's own (or, if the file itself has
+    problems, that read raises ``DataError`` as ``load`` would have).
     """
 
     def __init__(self, parts: dict[str, memoryview], rebuild: Callable[[], dict[str, list[Record]]]):
