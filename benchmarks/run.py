@@ -2,6 +2,7 @@
 
     python benchmarks/run.py            # start-up ratios and the scaling table
     python benchmarks/run.py --quick    # fewer runs
+    python benchmarks/run.py --rounds 25 [--against OTHER_CHECKOUT]
 
 Uses hyperfine when it is on PATH (Debian: apt-get install hyperfine), a
 plain Python timing loop otherwise. Every command runs with the same Python
@@ -9,12 +10,21 @@ as this script, so the floors (`python -c pass`, `python -c "import click"`)
 are measured in the same environment as qantar itself. Budgets (SPEC.md):
 the JSON path at most 1.3x the `import click` floor (goal 1.2x), a table
 at most 2.0x; a file 100x the bundled one under 2 s cold and 0.5 s warm.
+
+On a shared, loaded machine consecutive runs of one command drift, and so do
+means. ``--rounds N`` runs every command once a round, in turn, for N rounds,
+and reports medians (of wall time, and of the CPU time the process used);
+``--against DIR`` also runs the same commands on the checkout in DIR, in the
+same rounds, so that old and new code are compared under the same load.
+Either way this checkout's code is run (``python -m qantar_cli`` with it on
+``PYTHONPATH``, from a scratch directory).
 """
 
 from __future__ import annotations
 
 import json
 import os
+import shlex
 import shutil
 import statistics
 import subprocess
@@ -33,7 +43,7 @@ def qantar() -> list[str]:
 
 def measure(commands: dict[str, list[str]], runs: int, env: dict[str, str], warmup: int = 3,
             prepare: str | None = None) -> dict[str, float]:
-    """Mean wall time in ms of each command."""
+    """Median wall time in ms of each command (a median: other work on a shared machine skews means)."""
     hyperfine = shutil.which("hyperfine")
     if hyperfine:
         with tempfile.NamedTemporaryFile(suffix=".json", delete=False) as out:
@@ -48,7 +58,7 @@ def measure(commands: dict[str, list[str]], runs: int, env: dict[str, str], warm
         with open(export, encoding="utf-8") as handle:
             results = json.load(handle)["results"]
         os.unlink(export)
-        return {r["command"]: r["mean"] * 1000 for r in results}
+        return {r["command"]: r["median"] * 1000 for r in results}
     timings = {}
     for name, cmd in commands.items():
         samples = []
@@ -59,7 +69,7 @@ def measure(commands: dict[str, list[str]], runs: int, env: dict[str, str], warm
             subprocess.run(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False)
             if i >= warmup:
                 samples.append((time.perf_counter() - start) * 1000)
-        timings[name] = statistics.mean(samples)
+        timings[name] = statistics.median(samples)
     return timings
 
 
@@ -104,15 +114,19 @@ def scaling(runs: int, env: dict[str, str]) -> None:
                 yaml.safe_dump(generate(factor), handle, allow_unicode=True, sort_keys=False, width=100)
             size = os.path.getsize(path)
             query = q + ["--data", path, "timeline", "--date", "2022-01-05", "--region", "almaty", "--json"]
-            cold_env = dict(env, QANTAR_NO_CACHE="1")
-            cold = measure({"cold": query}, max(3, runs // 5), cold_env, warmup=1)["cold"]
+            # Cold: a first run, with an empty cache, which it then writes.
+            empty = os.path.join(work, "cold-cache")
+            cold_env = dict(env, QANTAR_CACHE_DIR=empty)
+            cold = measure({"cold": query}, max(3, runs // 5), cold_env, warmup=1,
+                           prepare=f"rm -rf {shlex.quote(empty)}")["cold"]
             subprocess.run(query, env=env, stdout=subprocess.DEVNULL, check=True)
             warm = measure({"warm": query}, runs, env)["warm"]
             rows.append((factor, size, cold, warm))
     finally:
         shutil.rmtree(work, ignore_errors=True)
     print()
-    print(f"Scaling: timeline --date 2022-01-05 --region almaty --json (import click floor {floor:.1f} ms)")
+    print(f"Scaling: timeline --date 2022-01-05 --region almaty --json (import click floor {floor:.1f} ms;")
+    print("cold: the first run, with an empty cache; warm: every run after it)")
     print(f"{'size':>6} {'bytes':>11} {'cold ms':>9} {'above floor':>12} {'warm ms':>9} {'above floor':>12}")
     base_cold = rows[0][2] - floor
     base_warm = rows[0][3] - floor
@@ -121,7 +135,82 @@ def scaling(runs: int, env: dict[str, str]) -> None:
               f" {warm:9.0f} {warm - floor:9.0f} ({(warm - floor) / max(base_warm, 1e-9):4.1f}x)")
 
 
-def compile_package() -> None:
+def interleaved(commands: dict[str, tuple[list[str], dict[str, str]]], rounds: int,
+                prepare: dict[str, str] | None = None) -> dict[str, tuple[float, float]]:
+    """Median wall and CPU ms of each command, each round running every command once.
+
+    ``prepare`` maps a command to a directory emptied before each of its runs (a cold cache).
+    """
+    samples: dict[str, list[tuple[float, float]]] = {name: [] for name in commands}
+    scratch = tempfile.mkdtemp(prefix="qantar-bench-cwd-")
+    try:
+        for cmd, env in commands.values():  # one warm-up each: bytecode, page cache, the cache
+            subprocess.run(cmd, env=env, cwd=scratch, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                           check=False)
+        for _ in range(rounds):
+            for name, (cmd, env) in commands.items():
+                if prepare and name in prepare:
+                    shutil.rmtree(prepare[name], ignore_errors=True)
+                start = time.perf_counter()
+                child = subprocess.Popen(cmd, env=env, cwd=scratch, stdout=subprocess.DEVNULL,
+                                         stderr=subprocess.DEVNULL)
+                _, _, usage = os.wait4(child.pid, 0)
+                wall = (time.perf_counter() - start) * 1000
+                samples[name].append((wall, (usage.ru_utime + usage.ru_stime) * 1000))
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
+    return {name: (statistics.median(w for w, _ in found), statistics.median(c for _, c in found))
+            for name, found in samples.items()}
+
+
+def compare(rounds: int, against: str | None, env: dict[str, str], scaling_too: bool) -> None:
+    """Interleaved medians: this checkout, and optionally another, against the click floor."""
+    trees = {"now": os.path.dirname(HERE)}
+    if against:
+        trees = {"other": os.path.abspath(against), **trees}
+    caches = {tag: tempfile.mkdtemp(prefix=f"qantar-bench-{tag}-") for tag in trees}
+
+    def runs(args: list[str], cold: bool = False) -> dict[str, tuple[list[str], dict[str, str]]]:
+        made = {"import click": ([PY, "-c", "import click"], env)}
+        for tag, tree in trees.items():
+            cache = os.path.join(caches[tag], "cold" if cold else "warm")
+            made[tag] = ([PY, "-m", "qantar_cli", *args], dict(env, PYTHONPATH=tree, QANTAR_CACHE_DIR=cache))
+        return made
+
+    def show(title: str, found: dict[str, tuple[float, float]]) -> None:
+        floor_wall, floor_cpu = found["import click"]
+        print(f"{title}")
+        for name, (wall, cpu) in found.items():
+            print(f"  {name:14} wall {wall:8.1f} ms {wall / floor_wall:6.2f}x"
+                  f"   cpu {cpu:8.1f} ms {cpu / floor_cpu:6.2f}x")
+
+    try:
+        print(f"Interleaved medians of {rounds} rounds ({', '.join(f'{t}: {p}' for t, p in trees.items())})")
+        for args in (["timeline", "--date", "2022-01-05", "--json"], ["figures", "--source", "official", "--json"],
+                     ["timeline", "--date", "2022-01-05"], ["figures"], ["--help"]):
+            show(" ".join(args), interleaved(runs(args), rounds))
+        if not scaling_too:
+            return
+        sys.path.insert(0, os.path.dirname(HERE))
+        import yaml
+
+        from benchmarks.generate import generate
+
+        path = os.path.join(caches["now"], "kb-100x.yaml")
+        with open(path, "w", encoding="utf-8") as handle:
+            yaml.safe_dump(generate(100), handle, allow_unicode=True, sort_keys=False, width=100)
+        query = ["--data", path, "timeline", "--date", "2022-01-05", "--region", "almaty", "--json"]
+        show("100x, warm: " + " ".join(query[2:]), interleaved(runs(query), rounds))
+        cold = runs(query, cold=True)
+        empty = {tag: cold[tag][1]["QANTAR_CACHE_DIR"] for tag in trees}
+        show("100x, cold (the first run: an empty cache, then written)",
+             interleaved(cold, max(3, rounds // 5), prepare=empty))
+    finally:
+        for cache in caches.values():
+            shutil.rmtree(cache, ignore_errors=True)
+
+
+def compile_package(package: str = os.path.join(os.path.dirname(HERE), "qantar_cli")) -> None:
     """Write the bytecode qantar would have in any normal install.
 
     With PYTHONDONTWRITEBYTECODE set (some CI and sandboxes do), an editable
@@ -130,16 +219,31 @@ def compile_package() -> None:
     """
     import compileall
 
-    package = os.path.join(os.path.dirname(HERE), "qantar_cli")
     compileall.compile_dir(package, quiet=1)
+
+
+def _option(argv: list[str], name: str) -> str | None:
+    return argv[argv.index(name) + 1] if name in argv and argv.index(name) + 1 < len(argv) else None
 
 
 def main(argv: list[str]) -> int:
     runs = 10 if "--quick" in argv else 30
     compile_package()
+    rounds = _option(argv, "--rounds")
+    if rounds is not None:
+        against = _option(argv, "--against")
+        if against:
+            compile_package(os.path.join(against, "qantar_cli"))
+        env = {k: v for k, v in os.environ.items() if k not in ("QANTAR_DATA", "QANTAR_NO_CACHE", "PYTHONPATH")}
+        env.setdefault("COLUMNS", "100")
+        compare(int(rounds), against, env, "--no-scaling" not in argv)
+        return 0
     cache = tempfile.mkdtemp(prefix="qantar-bench-cache-")
     env = {k: v for k, v in os.environ.items() if k not in ("QANTAR_DATA", "QANTAR_NO_CACHE")}
     env["QANTAR_CACHE_DIR"] = cache
+    # This checkout's code, whatever is installed, and no checkout in the working directory first.
+    env["PYTHONPATH"] = os.path.dirname(HERE)
+    os.chdir(tempfile.gettempdir())
     env.setdefault("COLUMNS", "100")
     try:
         startup(runs, env)

@@ -485,6 +485,8 @@ class QantarGroup(click.Group):
             return self._show(click.exceptions.NoSuchOption(exc.option_name, message, None, exc.ctx))
         except click.ClickException as exc:
             return self._show(exc)
+        except DataError as exc:  # a collection read after loading, whose cache entry was forged
+            return self._show(DataProblem(exc))
         except click.exceptions.Exit as exc:
             return self._flushed(exc.exit_code)
         except (click.Abort, KeyboardInterrupt):

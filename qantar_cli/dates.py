@@ -19,11 +19,23 @@ _MONTHS = ("January", "February", "March", "April", "May", "June", "July", "Augu
 _FORM = re.compile(r"^([0-9]{4})(?:-([0-9]{2})(?:-([0-9]{2}))?)?$")
 
 
+_SPANS: dict[str, Span] = {}  # the spans of the dates seen: a file repeats its dates
+
+
 def span(text: str) -> Span:
     """The first and last day a date of any precision covers.
 
     Raises ``ValueError`` with a sentence a user can act on.
     """
+    found = _SPANS.get(text) if isinstance(text, str) else None
+    if found is None:
+        found = _span(text)
+        if len(_SPANS) < 65536:
+            _SPANS[text] = found
+    return found
+
+
+def _span(text: str) -> Span:
     match = _FORM.match(text.strip()) if isinstance(text, str) else None
     if not match:
         raise ValueError(f"{text!r} is not a date: use YYYY, YYYY-MM or YYYY-MM-DD (for example 2022-01-05)")
@@ -45,9 +57,12 @@ def span(text: str) -> Span:
     return one, one
 
 
+_PRECISION = {4: 1, 7: 2}
+
+
 def precision(text: str) -> int:
     """How precisely a date is known: 1 the year, 2 the month, 3 the day."""
-    return {4: 1, 7: 2}.get(len(text.strip()), 3)
+    return _PRECISION.get(len(text.strip()), 3)
 
 
 def days_in_month(year: int, month: int) -> int:

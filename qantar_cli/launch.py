@@ -33,9 +33,13 @@ if _signal.getsignal(_signal.SIGINT) is _signal.default_int_handler:
 
 
 def main() -> None:
+    import gc
     import os
     import sys
 
+    # One command, then os._exit: the cyclic collector would only walk, again and
+    # again, the millions of records of a large knowledge file, none of them garbage.
+    gc.disable()
     from .cli import cli
 
     try:

@@ -180,8 +180,13 @@ class Dates(Filter):
         if record.get(self.start) is None:
             return False
         mine, finest = self.span(record), self._precision(record)
-        return all(any(_meets(mine, finest, span, precision, coarse) for span, precision in group)
-                   for group in wanted)
+        for group in wanted:  # every group, by any of its spans (loops: this runs once a record)
+            for span, precision in group:
+                if _meets(mine, finest, span, precision, coarse):
+                    break
+            else:
+                return False
+        return True
 
     def near(self, record: Record, prepared: Any) -> bool:
         """Left out only because it is dated less precisely than asked (``coarse`` would add it)."""
@@ -227,7 +232,12 @@ class Places(Filter):
         if country in prepared:
             return True
         mine = [record["id"]] if self.field is None else record[self.field] or [country]
-        return any(ask.within(p, area) for p in mine for area in prepared)
+        within = ask.within
+        for p in mine:
+            for area in prepared:
+                if within(p, area):
+                    return True
+        return False
 
 
 class Sources(Filter):

@@ -468,3 +468,85 @@ def test_the_key_covers_every_module_a_cold_load_imports(tmp_path):
     (tmp_path / "qantar_cli" / "extra" / "_fields.py").write_text("FIELDS = ()\n")
     after_subpackage = key()
     assert len({before, after_module, after_subpackage}) == 3
+
+
+# -- one collection a line: a warm query decodes only what it reads ---------------------------
+
+
+def test_an_entry_holds_one_collection_a_line(entry):
+    payload = payload_of(entry)
+    lines = payload.split(b"\n")
+    assert len(lines) == len(COLLECTIONS)
+    assert [line.split(b":", 1)[0].lstrip(b"{,") for line in lines] == [json.dumps(n).encode() for n in COLLECTIONS]
+    parts = cache.get_parts(entry.name[3:-5], COLLECTIONS)
+    assert {name: cache.decode_part(part) for name, part in parts.items()} == EXPECTED == json.loads(payload)
+
+
+def test_a_warm_query_decodes_only_the_collections_it_reads(entry, monkeypatch):
+    from qantar_cli import select
+
+    decoded = []
+    real = cache.decode_part
+    monkeypatch.setattr(cache, "decode_part", lambda part: decoded.append(bytes(part[:20])) or real(part))
+    kb = load(MINI)
+    assert decoded == []
+    found = select(kb, "events", date="2022-01-05", region="almaty")
+    assert [e["id"] for e in found] == [e["id"] for e in select(load(MINI, use_cache=False), "events",
+                                                                 date="2022-01-05", region="almaty")]
+    assert len(decoded) == 2  # the events and the places, nothing else
+    assert kb.get("pavlodar") is not None
+    assert len(decoded) == 3  # a place's id is looked for among the sources, then found among the places
+    assert kb.data == EXPECTED
+
+
+LAYOUT_BREAKS = {
+    "a collection out of order": lambda parts: [parts[1], parts[0], *parts[2:]],
+    "a collection missing": lambda parts: parts[1:],
+    "two collections on one line": lambda parts: [parts[0] + parts[1], *parts[2:]],
+}
+
+
+@pytest.mark.parametrize("change", LAYOUT_BREAKS.values(), ids=LAYOUT_BREAKS.keys())
+def test_a_sealed_entry_out_of_layout_is_read_whole_or_refused(entry, change):
+    names = [json.dumps(n) for n in COLLECTIONS]
+    parts = [f"{n}:{json.dumps(EXPECTED[k], ensure_ascii=False, separators=(',', ':'))}"
+             for n, k in zip(names, COLLECTIONS, strict=True)]
+    joined = "{" + "\n,".join(change(parts)) + "}"
+    entry.write_bytes(seal(entry.name, joined.encode()))
+    assert cache.get_parts(entry.name[3:-5], COLLECTIONS) is None
+    assert load(MINI).data == EXPECTED
+
+
+def _sealed_layout(entry, replace: dict[str, str]) -> None:
+    """A well-sealed entry in the layout, with some collections' text replaced."""
+    lines = [f"{json.dumps(k)}:{replace.get(k, json.dumps(EXPECTED[k], separators=(',', ':')))}"
+             for k in COLLECTIONS]
+    entry.write_bytes(seal(entry.name, ("{" + "\n,".join(lines) + "}").encode()))
+
+
+@pytest.mark.parametrize("events", ["[1, 2]", "{}", "[{]", "[NaN]", "[" * 100_000 + "]" * 100_000, '"\\ud800"'])
+def test_a_well_sealed_part_that_is_not_records_is_never_used(entry, events):
+    """A forged part is found when it is read: the file is parsed again and the entry rewritten."""
+    from qantar_cli import select
+
+    _sealed_layout(entry, {"events": events})
+    kb = load(MINI)
+    assert [e["id"] for e in select(kb, "events")] == [e["id"] for e in EXPECTED["events"]]
+    assert kb.data == EXPECTED
+    assert cache.get(entry.name[3:-5]) == EXPECTED  # healed
+
+
+def test_a_forged_entry_for_a_file_with_problems_ends_in_its_problems(cache_dir, tmp_path):
+    """The entry answers for the places, the events are forged: the file's own problems are reported."""
+    from conftest import invoke
+
+    path = tmp_path / "kb.yaml"
+    path.write_text(MINI.read_text(encoding="utf-8").replace("places: [pavlodar]", "places: [nowhere]"),
+                    encoding="utf-8")
+    key = cache.key(path.read_bytes())
+    cache_dir.mkdir()
+    _sealed_layout(cache_dir / f"kb-{key}.json", {"events": "[1]"})
+    run = invoke("timeline", "--region", "almaty", "--json", data=path, ok=False)
+    assert run.code == 1 and run.stdout == ""
+    assert "unknown place id 'nowhere'" in run.stderr and "kb.yaml:" in run.stderr
+    assert "Traceback" not in run.stderr

@@ -42,30 +42,32 @@ def candidates(kb: KnowledgeBase, key: str) -> list[Candidate]:
     from .names import Candidate
 
     def folded() -> dict[str, list[str]]:
-        return folded_names(kb)
+        return folded_names(kb, key)
 
     if key == "sources":
         return [Candidate(s["id"], s["publisher"], [short_name(s["id"]), s["publisher"]], folded) for s in kb[key]]
     return [Candidate(r["id"], r["name"], r["aliases"], folded) for r in kb[key]]
 
 
-def folded_names(kb: KnowledgeBase) -> dict[str, list[str]]:
-    """Every nameable record's names in their ``sound`` form, by id.
+def folded_names(kb: KnowledgeBase, key: str) -> dict[str, list[str]]:
+    """The names of a collection's records in their ``sound`` form, by id.
 
-    Folded once and kept with the cache, so that an ASCII question never
-    loads the transliteration library the Cyrillic names need.
+    Folded once and kept with the cache (one entry a collection, so a
+    question reads only the collections it names), and so an ASCII question
+    never loads the transliteration library the Cyrillic names need.
     """
-    found: dict[str, list[str]] | None = kb.derived.get("names")
+    suffix = f"names{key}"
+    found: dict[str, list[str]] | None = kb.derived.get(suffix)
     if found is not None:
         return found
+    import json
+
     from ..kb import cache
     from .fold import library_stamp
 
     stamp = library_stamp()
-    stored = cache.get_bytes(kb.cache_key, "names") if kb.cache_key else None
+    stored = cache.get_bytes(kb.cache_key, suffix) if kb.cache_key else None
     if stored is not None:
-        import json
-
         try:
             entry = json.loads(stored)
             if entry.get("library") == stamp and isinstance(entry.get("names"), dict):
@@ -74,15 +76,12 @@ def folded_names(kb: KnowledgeBase) -> dict[str, list[str]]:
             found = None
     if found is None:
         found = {}
-        for key in NAMED:
-            for c in candidates(kb, key) if key in kb.data else ():
-                c._folded = None
-                found[c.id] = c.sounds
+        for c in candidates(kb, key) if key in kb.keys else ():
+            c._folded = None
+            found[c.id] = c.sounds
         if kb.cache_key:
-            import json
-
-            cache.put_bytes(kb.cache_key, "names", json.dumps({"library": stamp, "names": found}).encode())
-    kb.derived["names"] = found
+            cache.put_bytes(kb.cache_key, suffix, json.dumps({"library": stamp, "names": found}).encode())
+    kb.derived[suffix] = found
     return found
 
 
@@ -248,8 +247,12 @@ def select(kb: KnowledgeBase, key: str | Collection, **criteria: Any) -> list[Re
             tests.append((f, f.prepare(mine, ask, records)))
     found = Selection()
     for r in records:
-        failed = [(f, prepared) for f, prepared in tests if not f.test(r, prepared, ask)]
-        if not failed:
+        failed = None
+        for f, prepared in tests:
+            if not f.test(r, prepared, ask):
+                failed = failed or []
+                failed.append((f, prepared))
+        if failed is None:
             found.append(r)
         elif all(f.near(r, prepared) for f, prepared in failed):
             found.left_out += 1

@@ -12,7 +12,6 @@ these rules skip what they cannot read.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from typing import Any
 
 from .. import collections as kinds
@@ -70,38 +69,63 @@ def check(root: dict[str, Any], collections: tuple[Collection, ...] = kinds.ALL)
                 ids[c.key].add(rid)
     for c in collections:
         records = _indexed(root, c.key)
+        checked = _checked(c.fields)
         for i, record in records:
-            issues.extend(_fields(record, c.fields, (c.key, i), ids, singular, context))
+            _fields(record, checked, (c.key, i), ids, singular, context, issues)
         for rule in c.rules:
             issues.extend(rule(records, context))
     return issues
 
 
+_CHECKED: dict[tuple[Field, ...], tuple[Field, ...]] = {}
+
+
+def _checked(fields: tuple[Field, ...]) -> tuple[Field, ...]:
+    """The fields with something to check (a reference, a date, a rule, nested fields): the rest cost nothing."""
+    found = _CHECKED.get(fields)
+    if found is None:
+        found = _CHECKED[fields] = tuple(
+            f for f in fields
+            if not f.computed and (f.shape is not None or f.ref is not None or f.date or f.check is not None))
+    return found
+
+
 def _fields(raw: dict[str, Any], fields: tuple[Field, ...], path: tuple[str | int, ...], ids: dict[str, set[str]],
-            singular: dict[str, str], context: Context) -> Iterator[Issue]:
+            singular: dict[str, str], context: Context, out: list[Issue]) -> None:
+    """The problems of one record's fields (those of ``_checked``), in field order, added to ``out``."""
     for f in fields:
         value = raw.get(f.name)
-        if value is None or f.computed:
+        if value is None:
             continue
-        here = path + (f.name,)
         if f.shape is not None:
-            for i, item in enumerate(value if isinstance(value, list) else []):
-                if isinstance(item, dict):
-                    yield from _fields(item, f.shape, here + (i,), ids, singular, context)
+            if isinstance(value, list):
+                shape = _checked(f.shape)
+                for i, item in enumerate(value):
+                    if isinstance(item, dict):
+                        _fields(item, shape, path + (f.name, i), ids, singular, context, out)
             continue
-        values: list[tuple[int | None, Any]] = (list(enumerate(value)) if f.many and isinstance(value, list)
-                                                else [(None, value)])
-        for j, v in values:
-            at = here if j is None else here + (j,)
-            if f.ref is not None and isinstance(v, str) and v not in ids[f.ref]:
-                yield (at, f"unknown {singular[f.ref]} id {v!r}")
-            if f.date and isinstance(v, str) and _DATE_FORM.fullmatch(v):
-                try:
-                    dates.span(v)
-                except ValueError as exc:
-                    yield (at, str(exc))
-            if f.check is not None:
-                message = f.check(v, context)
-                if message:
-                    yield (at, message)
+        if f.many and isinstance(value, list):
+            for j, v in enumerate(value):
+                _value(f, v, path, j, ids, singular, context, out)
+        else:
+            _value(f, value, path, None, ids, singular, context, out)
+
+
+def _value(f: Field, v: Any, path: tuple[str | int, ...], j: int | None, ids: dict[str, set[str]],
+           singular: dict[str, str], context: Context, out: list[Issue]) -> None:
+    at: tuple[Any, ...] | None = None  # built only for a problem
+    if f.ref is not None and isinstance(v, str) and v not in ids[f.ref]:
+        at = path + ((f.name,) if j is None else (f.name, j))
+        out.append((at, f"unknown {singular[f.ref]} id {v!r}"))
+    if f.date and isinstance(v, str) and _DATE_FORM.fullmatch(v):
+        try:
+            dates.span(v)
+        except ValueError as exc:
+            at = at or path + ((f.name,) if j is None else (f.name, j))
+            out.append((at, str(exc)))
+    if f.check is not None:
+        message = f.check(v, context)
+        if message:
+            at = at or path + ((f.name,) if j is None else (f.name, j))
+            out.append((at, message))
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any
 
 from .. import collections as kinds
@@ -51,17 +51,33 @@ def parse(data: bytes, name: str) -> tuple[dict[str, list[Record]] | None, list[
 
 
 class Examined:
-    """A parsed knowledge file: its raw tree, the lines of its keys, its problems."""
+    """A parsed knowledge file: its raw tree, the lines of its keys, its problems.
 
-    def __init__(self, name: str, root: dict[str, Any], lines: Lines, problems: list[Problem]):
+    A file read by the fast reader has no lines until one is asked for: then
+    it is read again carefully, and ``root`` becomes that reading (equal
+    values, whose mappings the lines know).
+    """
+
+    def __init__(self, name: str, root: dict[str, Any], lines: Lines | None, problems: list[Problem],
+                 text: str = ""):
         self.name = name
         self.root = root
-        self.lines = lines
+        self._lines = lines
+        self._text = text
         self.problems = problems
         self.records = None if problems else build(root)
 
+    @property
+    def lines(self) -> Lines:
+        if self._lines is None:
+            from . import yamlread
+
+            self.root, self._lines = yamlread.read(self._text, self.name)
+        return self._lines
+
     def line_of(self, path: tuple[Any, ...]) -> int | None:
-        return self.lines.of(self.root, path)
+        lines = self.lines
+        return lines.of(self.root, path)
 
 
 def examine(data: bytes, name: str) -> Examined:
@@ -72,25 +88,38 @@ def examine(data: bytes, name: str) -> Examined:
     found, in line order, and the count of all of them (``problems.total``).
     Past the limit, checks only count, so a file with a million mistakes
     costs no more than reading it.
+
+    The file is first read by ``quickyaml``, which reads the common style
+    fast and gives up on anything else. If it reads the file and the checks
+    find nothing, that is the answer. Otherwise the careful reader reads it
+    again and the checks run again, so every problem is reported as the
+    careful reader finds it, with its line.
     """
     import gc
 
     from ..errors import Problem, Problems
     from ..text import shortened
-    from . import rules, yamlread
+    from . import quickyaml, rules, yamlread
     from .schema import Issues, Validator, format_path
 
     text = yamlread.decode(data, name)
     collecting = gc.isenabled()
     gc.disable()  # a large file makes millions of objects and no cycles: collecting would only cost time
     try:
+        validator = Validator(_schema())
+        quick = quickyaml.read(text, name)
+        if quick is not None:
+            issues = Issues(limit=0)  # only whether there is any problem matters here
+            validator.check_into(quick, issues)
+            if not issues and not rules.check(quick):
+                return Examined(name, quick, None, Problems([], 0), text)
         root, lines = yamlread.read(text, name)
         if not isinstance(root, dict):
             what = "a list" if isinstance(root, list) else "a single value"
             raise DataError.single(name, f"the file must be a mapping of collections ({', '.join(kinds.KEYS)}), "
                                          f"not {what}", 1)
         issues = Issues()
-        Validator(_schema()).check_into(root, issues)
+        validator.check_into(root, issues)
         _yaml11_numbers(lines, issues)
         for at, message in rules.check(root):
             issues.add(at, message)
@@ -188,66 +217,142 @@ def regions_of(place_ids: Iterable[str], places: dict[str, Record]) -> list[str]
 
 
 def load(path: str | os.PathLike[str] | None = None, *, use_cache: bool = True) -> KnowledgeBase:
-    """Load and validate a knowledge file (default: ``$QANTAR_DATA`` or the bundled one)."""
+    """Load and validate a knowledge file (default: ``$QANTAR_DATA`` or the bundled one).
+
+    From a verified cache entry, each collection is decoded when it is
+    first read: a query of events near a place decodes those two.
+    """
     name = chosen_path(path)
     data = read_bytes(name)
     key = cache.key(data) if use_cache else None
-    records = cache.get(key) if key else None
-    if records is None:
-        records, problems = parse(data, display_name(name))
-        if records is None:  # there are problems
-            raise DataError(problems)
-        if key:
-            cache.put(key, records)
-    return KnowledgeBase(records, name, cache_key=key)
+    parts = cache.get_parts(key, kinds.KEYS) if key else None
+    if parts is not None:
+        return KnowledgeBase(Cached(parts, lambda: _checked(data, name, key)), name, cache_key=key)
+    return KnowledgeBase(_checked(data, name, key), name, cache_key=key)
+
+
+def _checked(data: bytes, name: str, key: str | None) -> dict[str, list[Record]]:
+    """Parse and check a file's bytes, cache the records under ``key`` (if any), or raise ``DataError``."""
+    records, problems = parse(data, display_name(name))
+    if records is None:  # there are problems
+        raise DataError(problems)
+    if key:
+        cache.put(key, records)
+    return records
+
+
+class Cached:
+    """Collections read from a verified cache entry, each decoded on first use.
+
+    ``parts`` is each collection's JSON text (``cache.get_parts``). A part
+    that does not decode to a list of records (only a forged entry can hold
+    one: the checksum catches damage) is not used: ``rebuild`` parses the
+    knowledge file again, and the cache is rewritten, so every collection
+    read from then on is the file's own (or, if the file itself has
+    problems, that read raises ``DataError`` as ``load`` would have).
+    """
+
+    def __init__(self, parts: dict[str, memoryview], rebuild: Callable[[], dict[str, list[Record]]]):
+        self.keys = tuple(parts)
+        self._parts = parts
+        self._rebuild = rebuild
+        self._fresh: dict[str, list[Record]] | None = None
+
+    def fetch(self, key: str) -> list[Record]:
+        if self._fresh is None:
+            records = cache.decode_part(self._parts[key])
+            if records is not None:
+                return records
+            self._fresh = self._rebuild()
+        return self._fresh[key]
 
 
 class KnowledgeBase:
     """The six collections, with look-ups by id and the place hierarchy.
 
-    Queries live in ``qantar_cli.find.query`` (``qantar_cli.select``).
+    ``data`` maps each collection's key to its records, or is a ``Cached``
+    whose collections are decoded when first read. Queries live in
+    ``qantar_cli.find.query`` (``qantar_cli.select``).
     """
 
-    def __init__(self, data: dict[str, list[Record]], path: str = "<memory>", cache_key: str | None = None):
+    def __init__(self, data: dict[str, list[Record]] | Cached, path: str = "<memory>", cache_key: str | None = None):
         self.path = path
-        self.data = data
+        self._source = data if isinstance(data, Cached) else None
+        self._keys = data.keys if isinstance(data, Cached) else tuple(data)
+        self._found: dict[str, list[Record]] = {} if isinstance(data, Cached) else dict(data)
+        self._ids: dict[str, dict[str, Record]] = {}
         #: Where what is derived from the records (folded names, the search index) may be cached.
         self.cache_key = cache_key
         #: What has been derived from the records in this run, by name.
         self.derived: dict[str, Any] = {}
-        self.by_id: dict[str, tuple[str, Record]] = {}
-        for key, records in data.items():
-            for record in records:
-                self.by_id[record["id"]] = (key, record)
-        self.places = {p["id"]: p for p in data.get("places", [])}
         self._ancestors: dict[str, frozenset[str]] = {}
+        self._country: str | None = ""  # not looked for yet
 
     def __getitem__(self, key: str) -> list[Record]:
-        return self.data[key]
+        found = self._found.get(key)
+        if found is None:
+            if self._source is None or key not in self._keys:
+                raise KeyError(key)
+            found = self._found[key] = self._source.fetch(key)
+        return found
+
+    @property
+    def keys(self) -> tuple[str, ...]:
+        """The keys of the collections it holds, none decoded for asking."""
+        return self._keys
+
+    @property
+    def data(self) -> dict[str, list[Record]]:
+        """Every collection, by key (all of them decoded)."""
+        return {key: self[key] for key in self._keys}
+
+    def _index(self, key: str) -> dict[str, Record]:
+        found = self._ids.get(key)
+        if found is None:
+            found = self._ids[key] = {r["id"]: r for r in self[key]} if key in self._keys else {}
+        return found
+
+    @property
+    def by_id(self) -> dict[str, tuple[str, Record]]:
+        """Every record by its id, as ``(collection key, record)``."""
+        return {rid: (key, r) for key in self._keys for rid, r in self._index(key).items()}
+
+    @property
+    def places(self) -> dict[str, Record]:
+        return self._index("places")
 
     def get(self, record_id: str) -> tuple[str, Record] | None:
-        """``(collection key, record)`` of the record with this id, or None."""
-        return self.by_id.get(record_id)
+        """``(collection key, record)`` of the record with this id, or None.
+
+        Ids are unique across collections; they are looked for collection by
+        collection, so a place's id never decodes the events.
+        """
+        for key in self._keys:
+            found = self._index(key).get(record_id)
+            if found is not None:
+                return key, found
+        return None
 
     def counts(self) -> dict[str, int]:
-        return {key: len(records) for key, records in self.data.items()}
+        return {key: len(self[key]) for key in self._keys}
 
     def country(self) -> str | None:
         """The place that lies within no other."""
-        for p in self.data.get("places", []):
-            if p["within"] is None:
-                return str(p["id"])
-        return None
+        if self._country == "":
+            self._country = next((str(p["id"]) for p in (self["places"] if "places" in self._keys else [])
+                                  if p["within"] is None), None)
+        return self._country
 
     def within(self, place_id: str, area: str) -> bool:
         """Whether ``place_id`` is ``area`` or lies anywhere within it."""
         found = self._ancestors.get(place_id)
         if found is None:
+            places = self.places
             chain = []
             node: str | None = place_id
             while node is not None and node not in chain:
                 chain.append(node)
-                node = self.places[node]["within"] if node in self.places else None
+                node = places[node]["within"] if node in places else None
             found = self._ancestors[place_id] = frozenset(chain)
         return area in found
 

@@ -146,52 +146,55 @@ def _key_text(key: Any) -> str:
     return shortened(repr(key), 60) if isinstance(key, str) else str(key)
 
 
-def read(text: str, name: str) -> tuple[Any, Lines]:
-    """Parse one YAML document into plain values, refusing anything hostile."""
-    yaml, loader_cls = _constructors()
-    from yaml import events as ev
-    from yaml.constructor import SafeConstructor
-    from yaml.nodes import ScalarNode
-    from yaml.resolver import Resolver
+class Typing:
+    """What a scalar's text means: YAML 1.1's implicit types, within a knowledge file's limits.
 
-    resolver: Any = Resolver()  # PyYAML has no type hints
-    constructor = SafeConstructor()
-    lines = Lines()
-    remembered: dict[str, tuple[Any, bool]] = {}
+    Both readers (this one and ``quickyaml``) type scalars here, so they
+    agree on every value. ``plain`` reads an untagged plain scalar, ``typed``
+    a scalar whose tag is known; both return ``(value, read as text)`` and
+    raise ``DataError`` (at ``mark``'s line, when there is one) for a number
+    too long or too large, a date that is not real, or text a tag cannot read.
+    """
 
-    def fail(message: str, mark: Any = None) -> DataError:
+    def __init__(self, name: str):
+        import yaml
+        from yaml.constructor import SafeConstructor
+        from yaml.nodes import ScalarNode
+        from yaml.resolver import Resolver
+
+        self.name = name
+        self._yaml = yaml
+        self._node = ScalarNode
+        self._resolver: Any = Resolver()  # PyYAML has no type hints
+        self._constructor = SafeConstructor()
+        self._remembered: dict[str, tuple[Any, bool]] = {}
+
+    def fail(self, message: str, mark: Any = None) -> DataError:
         line = mark.line + 1 if mark is not None else None
-        return DataError.single(name, message, line)
+        return DataError.single(self.name, message, line)
 
-    def scalar(event: Any) -> tuple[Any, bool]:
-        """The value of a scalar event that may not be text, and whether it was read as text."""
-        value = event.value
-        tag = event.tag
-        if tag is not None and tag != "!":
-            if tag not in _CORE_TAGS:
-                raise fail(f"the tag {shortened(tag, 60)} is not allowed in a knowledge file", event.start_mark)
-        elif not event.implicit[0]:
-            return value, True  # quoted, or tagged with the non-specific "!"
-        elif not value:
+    def plain(self, value: str, mark: Any = None) -> tuple[Any, bool]:
+        """An untagged plain scalar."""
+        if not value:
             return None, False  # `key:` with nothing after it is null
-        elif value in remembered:
-            return remembered[value]
-        else:
-            tag = resolver.resolve(ScalarNode, value, (True, False))
-            found = _typed(tag, value, event)
-            if len(value) <= 40 and len(remembered) < _REMEMBER:
-                remembered[value] = found
-            return found
-        return _typed(tag, value, event)
+        found = self._remembered.get(value)
+        if found is None:
+            tag = self._resolver.resolve(self._node, value, (True, False))
+            found = self.typed(tag, value, mark)
+            if len(value) <= 40 and len(self._remembered) < _REMEMBER:
+                self._remembered[value] = found
+        return found
 
-    def _typed(tag: str, value: str, event: Any) -> tuple[Any, bool]:
+    def typed(self, tag: str, value: str, mark: Any = None) -> tuple[Any, bool]:
+        """A scalar of a core tag."""
         if tag == _STR:
             return value, True
         kind = tag.rsplit(":", 1)[-1]
         if kind in ("int", "float") and len(value) > MAX_NUMBER_TEXT:
-            raise fail(f"the number {shortened(value)} is too long: a knowledge file's numbers must fit "
-                       f"in a 64-bit float (at most about 1.8e308)", event.start_mark)
-        node = ScalarNode(tag, value, event.start_mark, event.end_mark)
+            raise self.fail(f"the number {shortened(value)} is too long: a knowledge file's numbers must fit "
+                            f"in a 64-bit float (at most about 1.8e308)", mark)
+        node = self._node(tag, value, mark, mark)
+        constructor = self._constructor
         try:
             if tag == "tag:yaml.org,2002:null":
                 return None, False
@@ -200,26 +203,48 @@ def read(text: str, name: str) -> tuple[Any, Lines]:
             if tag == "tag:yaml.org,2002:int":
                 number = constructor.construct_yaml_int(node)
                 if abs(number) > _FLOAT_MAX:
-                    raise fail(f"the number {shortened(value)} is too large: a knowledge file's numbers must fit "
-                               f"in a 64-bit float (at most about 1.8e308)", event.start_mark)
+                    raise self.fail(f"the number {shortened(value)} is too large: a knowledge file's numbers "
+                                    f"must fit in a 64-bit float (at most about 1.8e308)", mark)
                 return number, False
             if tag == "tag:yaml.org,2002:float":
                 real = constructor.construct_yaml_float(node)
                 if not math.isfinite(real):
-                    raise fail(f"{shortened(value)!r} is not a finite number", event.start_mark)
+                    raise self.fail(f"{shortened(value)!r} is not a finite number", mark)
                 return real, False
             if tag == "tag:yaml.org,2002:timestamp":
                 # Dates come out as ISO text, the form the schema checks.
                 return constructor.construct_yaml_timestamp(node).isoformat(), True
         except DataError:
             raise
-        except (ValueError, OverflowError, TypeError, LookupError, AttributeError, yaml.YAMLError):
+        except (ValueError, OverflowError, TypeError, LookupError, AttributeError, self._yaml.YAMLError):
             # PyYAML's constructors fail in many ways on explicitly tagged text
             # (`!!bool maybe` is a KeyError, `!!timestamp x` an AttributeError).
             if tag == "tag:yaml.org,2002:timestamp":
-                raise fail(f"{shortened(value)} is not a real date", event.start_mark) from None
-            raise fail(f"cannot read {shortened(value)!r} as {kind}", event.start_mark) from None
-        raise fail(f"a {kind} cannot be a single value", event.start_mark)
+                raise self.fail(f"{shortened(value)} is not a real date", mark) from None
+            raise self.fail(f"cannot read {shortened(value)!r} as {kind}", mark) from None
+        raise self.fail(f"a {kind} cannot be a single value", mark)
+
+
+def read(text: str, name: str) -> tuple[Any, Lines]:
+    """Parse one YAML document into plain values, refusing anything hostile."""
+    yaml, loader_cls = _constructors()
+    from yaml import events as ev
+
+    typing = Typing(name)
+    fail = typing.fail
+    lines = Lines()
+
+    def scalar(event: Any) -> tuple[Any, bool]:
+        """The value of a scalar event that may not be text, and whether it was read as text."""
+        value = event.value
+        tag = event.tag
+        if tag is not None and tag != "!":
+            if tag not in _CORE_TAGS:
+                raise fail(f"the tag {shortened(tag, 60)} is not allowed in a knowledge file", event.start_mark)
+            return typing.typed(tag, value, event.start_mark)
+        if not event.implicit[0]:
+            return value, True  # quoted, or tagged with the non-specific "!"
+        return typing.plain(value, event.start_mark)
 
     ScalarEvent, MappingStartEvent, MappingEndEvent = ev.ScalarEvent, ev.MappingStartEvent, ev.MappingEndEvent
     SequenceStartEvent, SequenceEndEvent = ev.SequenceStartEvent, ev.SequenceEndEvent

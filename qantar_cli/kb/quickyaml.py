@@ -1,0 +1,408 @@
+"""A fast reader for the plain block style knowledge files are written in, or nothing.
+
+The careful reader (``yamlread``) goes through PyYAML's event stream: every
+scalar, mapping and list becomes a Python event object with two marks, which
+costs about 2.5 µs an event, 2.4 s for a 22 MB file before any checking.
+This module reads the subset of YAML such files use, line by line, straight
+into values:
+
+- block mappings whose keys are plain words (``end_date``), and block
+  sequences, indented or not;
+- plain scalars, single- and double-quoted ones, on one line or (plain and
+  single-quoted) over several, folded as YAML folds them;
+- flow sequences of scalars on one line (``[a, "b c"]``), and ``{}``;
+- literal and folded block scalars (``|``, ``>-``, ...) without indentation
+  indicators;
+- comments on lines of their own, and blank lines.
+
+Scalars are typed by ``yamlread.Typing``, the careful reader's own rules.
+Anything else (tabs, carriage returns, anchors and aliases, tags, flow
+mappings, a comment after a value, a duplicate key, unusual indentation,
+an escape it does not know, a number YAML 1.1 reads surprisingly, ...) makes
+``read`` return None at once: the caller then reads the file carefully, which
+refuses what must be refused and says where. This reader never reports a
+problem itself, so its only duty is to return exactly what the careful
+reader would, or None (tests/test_quickyaml.py compares the two).
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from ..errors import DataError
+from .yamlread import MAX_DEPTH, Typing
+
+#: Whatever the careful reader treats specially anywhere in a file: tabs, line
+#: breaks other than LF (CR, NEL, U+2028, U+2029), a byte order mark, and what
+#: YAML does not allow unescaped (C0 and C1 controls, DEL, surrogates, U+FFFE, U+FFFF).
+_UNUSUAL = re.compile("[^\n\x20-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufefe\uff00-\ufffd\U00010000-\U0010ffff]")
+_KEY = re.compile(r"([A-Za-z_][A-Za-z0-9_]*):(?: +|\Z)")
+_DOUBLE = re.compile(r'"((?:[^"\\]|\\.)*)" *\Z')
+_ESCAPE = re.compile(r"\\(x[0-9A-Fa-f]{2}|u[0-9A-Fa-f]{4}|U[0-9A-Fa-f]{8}|.)")
+_SIMPLE_ESCAPES = {"0": "\0", "a": "\a", "b": "\b", "t": "\t", "n": "\n", "v": "\v", "f": "\f", "r": "\r",
+                   "e": "\x1b", " ": " ", '"': '"', "/": "/", "\\": "\\", "N": "\x85", "_": "\xa0",
+                   "L": "\u2028", "P": "\u2029"}
+_FLOW_ITEM = re.compile(r""" *(?:"((?:[^"\\]|\\.)*)"|'((?:[^']|'')*)'|([^\s,\[\]{}#&*!|>'"%@`?:-][^,\[\]{}#:]*?"""
+                        r"""|-[^\s,\[\]{}#:][^,\[\]{}#:]*?)) *([,\]])""")
+#: Plain text that needs no typing: it cannot resolve to anything but a string.
+_MAYBE_TYPED = frozenset("+-.0123456789:<=~nNyYtTfFoO")
+#: Numbers YAML 1.1 reads in a way no one means (the store reports them by line): left to the careful reader.
+_SURPRISING = re.compile(r"[-+]?(0[0-7_]+|0b[01_]+|0x[0-9a-fA-F_]+|[0-9][0-9_]*(:[0-5]?[0-9])+(\.[0-9_]*)?)\Z")
+_NOT_PLAIN = frozenset(",[]{}#&*!|>'\"%@`?:")
+#: What a plain scalar may start with (``-`` is left to ``value``, which looks at what follows it).
+_PLAIN_START = frozenset(chr(c) for c in range(0x21, 0x7f)) - _NOT_PLAIN - {"-"} | {chr(c) for c in range(0xa0, 0x3000)}
+#: Plain text that starts like a number or a word YAML types, yet is text: an id like ``2022-01-05-almaty``,
+#: a word and a hyphen, or six characters or more starting with a letter (the words YAML types, null,
+#: true, off, ..., have at most five; numbers and dates start otherwise).
+_SURE_TEXT = re.compile(r"[A-Za-z].{5}|[a-z]+-|[0-9]{4}-[0-9]{2}-[0-9]{2}[a-su-z-]")
+_DEPTH = MAX_DEPTH // 2
+_WIDEST = 256  # columns
+
+
+class _Unusual(Exception):
+    """Something this reader leaves to the careful one."""
+
+
+def read(text: str, name: str) -> dict[str, Any] | None:
+    """The document's values, exactly as ``yamlread.read`` gives them, or None."""
+    if _UNUSUAL.search(text):
+        return None
+    try:
+        return _Reader(text.split("\n"), Typing(name)).document()
+    except (_Unusual, DataError):
+        return None
+
+
+class _Reader:
+    def __init__(self, lines: list[str], typing: Typing):
+        self.lines = lines
+        self.typing = typing
+        self.keys: dict[str, str] = {}  # key text -> the key, once it is known to read as text
+
+    def document(self) -> dict[str, Any]:
+        # One pass over the lines. The common lines (a key and a one-line value, a
+        # list item) are read inline; anything else goes through ``value``.
+        lines = self.lines
+        count = len(lines)
+        known = self.keys
+        new_key = self.key
+        plain_text = self.typing.plain
+        value_of = self.value
+        deeper = [" " * (n + 1) for n in range(_WIDEST)]  # what a line deeper than column n starts with
+        root: dict[str, Any] = {}
+        container: Any
+        # The open container: its column, the container, whether it is a mapping, and
+        # (for a mapping) the key whose value is still to come on the following lines.
+        indent, container, is_map, pending = 0, root, True, None
+        outer: list[tuple[int, Any, bool]] = []
+        i = 0
+        while i < count:
+            line = lines[i]
+            i += 1
+            content = line.lstrip(" ")
+            if not content or content[0] == "#":
+                continue
+            column = len(line) - len(content)
+            if column >= _WIDEST:
+                raise _Unusual
+            if indent > column:  # close what this line is outside of
+                while indent > column:
+                    indent, container, is_map = outer.pop()
+                pending = None
+            if content[0] == "-" and content[1:2] in (" ", ""):  # a list item
+                if is_map:
+                    if pending is None:
+                        raise _Unusual
+                    items: list[Any] = []
+                    container[pending] = items
+                    pending = None
+                    outer.append((indent, container, is_map))
+                    indent, container, is_map = column, items, False
+                elif indent != column:
+                    raise _Unusual
+                text = content[1:].lstrip(" ")
+                if not text or text[0] == "#":
+                    raise _Unusual
+                head, sep, rest = text.partition(": ")
+                key = known.get(head) if sep else None
+                if key is None:
+                    if text[-1] == ":" and _KEY.fullmatch(text):
+                        key, rest = new_key(text[:-1]), ""
+                    elif sep and _KEY.match(text):
+                        key = new_key(head)
+                if key is None:  # a scalar item
+                    first = text[0]
+                    if first in _PLAIN_START and not (": " in text or " #" in text or text[-1] == ":") and (
+                            i == count or not lines[i].startswith(deeper[column])):
+                        if text[-1] == " ":
+                            text = text.rstrip(" ")
+                        if first in _MAYBE_TYPED and not _SURE_TEXT.match(text):
+                            if _SURPRISING.match(text):
+                                raise _Unusual
+                            container.append(plain_text(text)[0])
+                        else:
+                            container.append(text)
+                    else:
+                        value, i = value_of(text, column, i)
+                        container.append(value)
+                    continue
+                mapping: dict[str, Any] = {}  # an item that is a mapping, its first key on this line
+                container.append(mapping)
+                outer.append((indent, container, is_map))
+                column += len(content) - len(text)
+                indent, container, is_map = column, mapping, True
+                if len(outer) > _DEPTH:
+                    raise _Unusual
+            else:  # a key
+                head, sep, rest = content.partition(": ")
+                key = known.get(head) if sep else None
+                if key is None:
+                    if content[-1] == ":" and _KEY.fullmatch(content):
+                        key, rest = new_key(content[:-1]), ""
+                    elif sep and _KEY.match(content):
+                        key = new_key(head)
+                    else:
+                        raise _Unusual
+                if indent != column or not is_map:
+                    if not is_map and indent == column and outer and outer[-1][0] == column and outer[-1][2]:
+                        indent, container, is_map = outer.pop()  # a list at its key's column ends
+                    if not is_map:
+                        raise _Unusual
+                    if indent != column:
+                        if pending is None:
+                            raise _Unusual
+                        mapping = {}
+                        container[pending] = mapping
+                        outer.append((indent, container, is_map))
+                        indent, container, is_map = column, mapping, True
+                        if len(outer) > _DEPTH:
+                            raise _Unusual
+                pending = None
+            if key in container:
+                raise _Unusual  # a duplicate: the careful reader says where
+            if rest[:1] == " ":
+                rest = rest.lstrip(" ")
+            if not rest:
+                container[key] = None  # null, unless a nested block follows
+                pending = key
+                continue
+            first = rest[0]
+            if first in _PLAIN_START and not (": " in rest or " #" in rest or rest[-1] == ":") and (
+                    i == count or not lines[i].startswith(deeper[column])):
+                if rest[-1] == " ":
+                    rest = rest.rstrip(" ")
+                if first in _MAYBE_TYPED and not _SURE_TEXT.match(rest):
+                    if _SURPRISING.match(rest):
+                        raise _Unusual
+                    container[key] = plain_text(rest)[0]
+                else:
+                    container[key] = rest
+            elif first in "'\"" and rest[-1] == first and len(rest) > 1 and first not in rest[1:-1] and (
+                    "\\" not in rest or first == "'"):
+                container[key] = rest[1:-1]
+            else:
+                container[key], i = value_of(rest, column, i)
+        if not root:
+            raise _Unusual  # no mapping at the top
+        return root
+
+    def key(self, text: str) -> str:
+        found = self.keys.get(text)
+        if found is None:
+            value, is_text = self.typing.plain(text)
+            if not is_text or value != text:
+                raise _Unusual  # `null:`, `yes:`, ... are not text keys
+            found = self.keys[text] = text
+        return found
+
+    def value(self, text: str, parent: int, i: int) -> tuple[Any, int]:
+        """The scalar (or flow) value starting with ``text`` on the line before ``i``, and the next line."""
+        first = text[0]
+        if first == "'":
+            return self.single(text, parent, i)
+        if first == '"':
+            match = _DOUBLE.match(text)
+            if match is None:
+                raise _Unusual  # over several lines, or something after it
+            return _unescape(match.group(1)), i
+        if first == "[":
+            return self.flow(text), i
+        if first == "{":
+            if text.rstrip(" ") != "{}":
+                raise _Unusual
+            return {}, i
+        if first in "|>":
+            return self.block(text, parent, i)
+        if first in _NOT_PLAIN or (first == "-" and (len(text) == 1 or text[1] == " ")):
+            raise _Unusual
+        return self.plain(text, parent, i)
+
+    def plain(self, text: str, parent: int, i: int) -> tuple[Any, int]:
+        if ": " in text or " #" in text or text.endswith(":"):
+            raise _Unusual
+        value = text.rstrip(" ")
+        lines = self.lines
+        more = []
+        while i < len(lines):
+            line = lines[i]
+            content = line.lstrip(" ")
+            if not content:
+                if self._continues(i, parent):
+                    raise _Unusual  # a blank line inside a plain scalar folds into a newline
+                break
+            if len(line) - len(content) <= parent:
+                break
+            if content[0] == "#" or ": " in content or " #" in content or content.endswith(":"):
+                raise _Unusual
+            more.append(content.rstrip(" "))
+            i += 1
+        if more:
+            value = " ".join([value, *more])
+        if value[0] not in _MAYBE_TYPED or _SURE_TEXT.match(value):
+            return value, i
+        typed, is_text = self.typing.plain(value)
+        if not is_text and _SURPRISING.match(value):
+            raise _Unusual
+        return typed, i
+
+    def _continues(self, i: int, parent: int) -> bool:
+        """Whether the next line with text from line ``i`` on lies deeper than ``parent``."""
+        lines = self.lines
+        while i < len(lines):
+            content = lines[i].lstrip(" ")
+            if content:
+                return len(lines[i]) - len(content) > parent
+            i += 1
+        return False
+
+    def single(self, text: str, parent: int, i: int) -> tuple[str, int]:
+        body = text[1:]
+        end = _closing_quote(body)
+        if end != -1:
+            if body[end + 1:].strip(" "):
+                raise _Unusual
+            return body[:end].replace("''", "'"), i
+        pieces = [body.rstrip(" ")]
+        if not pieces[0]:
+            raise _Unusual  # the text starts on the next line
+        lines = self.lines
+        while True:
+            if i >= len(lines):
+                raise _Unusual
+            line = lines[i]
+            i += 1
+            content = line.lstrip(" ")
+            if not content or len(line) - len(content) <= parent:
+                raise _Unusual
+            end = _closing_quote(content)
+            if end == -1:
+                pieces.append(content.rstrip(" "))
+                continue
+            if content[end + 1:].strip(" "):
+                raise _Unusual
+            pieces.append(content[:end])
+            return " ".join(pieces).replace("''", "'"), i
+
+    def flow(self, text: str) -> list[Any]:
+        inside = text[1:].strip(" ")
+        if inside == "]":
+            return []
+        items: list[Any] = []
+        at = 1
+        while True:
+            match = _FLOW_ITEM.match(text, at)
+            if match is None:
+                raise _Unusual
+            double, single, plain, end = match.groups()
+            if double is not None:
+                items.append(_unescape(double))
+            elif single is not None:
+                items.append(single.replace("''", "'"))
+            elif plain[0] in _MAYBE_TYPED:
+                value, is_text = self.typing.plain(plain)
+                if not is_text and _SURPRISING.match(plain):
+                    raise _Unusual
+                items.append(value)
+            else:
+                items.append(plain)
+            at = match.end()
+            if end == "]":
+                if text[at:].strip(" "):
+                    raise _Unusual
+                return items
+
+    def block(self, text: str, parent: int, i: int) -> tuple[str, int]:
+        style, chomp = text[0], text[1:].rstrip(" ")
+        if chomp not in ("", "-"):
+            raise _Unusual  # keep (+), an indentation indicator, a comment
+        lines = self.lines
+        body: list[str] = []
+        width = 0
+        while i < len(lines):
+            line = lines[i]
+            content = line.lstrip(" ")
+            if not content:
+                if line:
+                    raise _Unusual  # spaces only: content or not, depending on their number
+                body.append("")
+                i += 1
+                continue
+            column = len(line) - len(content)
+            if not width:
+                if column <= parent or body:
+                    raise _Unusual  # empty, or blank lines before the first line
+                width = column
+            elif column < width:
+                if column > parent:
+                    raise _Unusual
+                break
+            piece = line[width:]
+            if piece.endswith(" ") or (style == ">" and piece[0] == " "):
+                raise _Unusual  # trailing spaces; a more indented line in folded text
+            body.append(piece)
+            i += 1
+        while body and not body[-1]:
+            body.pop()
+        if not body:
+            raise _Unusual
+        if style == "|":
+            value = "\n".join(body)
+        else:
+            parts: list[str] = []
+            blanks = 0
+            for piece in body:
+                if not piece:
+                    blanks += 1
+                    continue
+                if parts:
+                    parts.append("\n" * blanks if blanks else " ")
+                parts.append(piece)
+                blanks = 0
+            value = "".join(parts)
+        return (value if chomp == "-" else value + "\n"), i
+
+
+def _closing_quote(text: str) -> int:
+    """Where the single quote that ends a single-quoted scalar is in ``text`` (``''`` is a quote), or -1."""
+    at = text.find("'")
+    while at != -1 and text.startswith("'", at + 1):
+        at = text.find("'", at + 2)
+    return at
+
+
+def _unescape(body: str) -> str:
+    return _ESCAPE.sub(_escape, body) if "\\" in body else body
+
+
+def _escape(match: re.Match[str]) -> str:
+    code = match.group(1)
+    if len(code) == 1:
+        found = _SIMPLE_ESCAPES.get(code)
+        if found is None:
+            raise _Unusual
+        return found
+    point = int(code[1:], 16)
+    if 0xD800 <= point <= 0xDFFF or point > 0x10FFFF:
+        raise _Unusual
+    return chr(point)
