@@ -115,6 +115,9 @@ class Filter:
     """
 
     criteria: tuple[str, ...] = ()
+    #: Whether ``near`` can ever be true: whether a record this filter refuses may still be counted
+    #: as left out only for its precision (``Dates``).
+    nearable = False
 
     def prepare(self, given: dict[str, list[str]], ask: Ask, records: list[Record]) -> Any:
         raise NotImplementedError
@@ -139,6 +142,8 @@ class Dates(Filter):
     a partial overlap. ``coarse`` adds the coarser overlapping records;
     without it, ``near`` tells which ones were left out for that reason.
     """
+
+    nearable = True
 
     def __init__(self, start: str, end: str | None = None, *, criterion: str = "date", ranged: bool = True):
         self.start = start

@@ -258,6 +258,26 @@ def test_other_artefacts_are_stored_and_verified_under_the_same_key(entry):
     assert cache.get_bytes(key, "fts") is None
 
 
+@pytest.mark.parametrize("size", [1000, (1 << 20) + 1])  # BLAKE2b below a mebibyte, SHA-256 above
+def test_a_big_entry_is_sealed_and_verified_as_a_small_one(entry, size):
+    key = entry.name[3:-5]
+    payload = bytes(range(256)) * (size // 256) + b"x" * (size % 256)
+    cache.put_bytes(key, "big", payload)
+    stored = entry.with_suffix(".big")
+    assert cache.get_bytes(key, "big") == payload
+    data = bytearray(stored.read_bytes())
+    data[-size // 2] ^= 1  # one bit in the middle of the payload
+    stored.write_bytes(bytes(data))
+    assert cache.get_bytes(key, "big") is None
+
+
+def test_the_key_of_a_big_file_is_as_stable_and_as_sensitive():
+    big = b"a: 1\n" * (1 << 19)
+    assert len(big) > 1 << 20
+    assert cache.key(big) == cache.key(bytes(big))
+    assert cache.key(big) != cache.key(big[:-1] + b"2") and len(cache.key(big)) == 64
+
+
 @pytest.mark.parametrize("suffix", ["", "JSON", "../x", "a.b", "x" * 17])
 def test_a_suffix_is_a_short_lowercase_word(suffix):
     with pytest.raises(ValueError):

@@ -245,17 +245,23 @@ def select(kb: KnowledgeBase, key: str | Collection, **criteria: Any) -> list[Re
         mine = {c: given[c] for c in f.criteria if c in given}
         if mine:
             tests.append((f, f.prepare(mine, ask, records)))
+    # Filters that can never leave a record out "only for its precision" first: a record one of
+    # them refuses is out, and the costlier date tests are not run for it.
+    tests.sort(key=lambda test: test[0].nearable)
     found = Selection()
     for r in records:
         failed = None
         for f, prepared in tests:
             if not f.test(r, prepared, ask):
+                if not f.nearable:
+                    break
                 failed = failed or []
                 failed.append((f, prepared))
-        if failed is None:
-            found.append(r)
-        elif all(f.near(r, prepared) for f, prepared in failed):
-            found.left_out += 1
+        else:
+            if failed is None:
+                found.append(r)
+            elif all(f.near(r, prepared) for f, prepared in failed):
+                found.left_out += 1
     found.sort(key=collection.order)
     return found
 

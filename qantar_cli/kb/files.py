@@ -73,8 +73,9 @@ def read_bytes(path: str) -> bytes:
             raise DataError.single(shown, _TOO_LARGE)  # refused without reading
         with open(path, "rb", buffering=0) as handle:
             # What was opened is what is read: check it again, in case the path changed.
-            _refuse_unless_readable_kind(os.fstat(handle.fileno()).st_mode, shown)
-            return _read_at_most(handle, shown)
+            opened = os.fstat(handle.fileno())
+            _refuse_unless_readable_kind(opened.st_mode, shown)
+            return _read_at_most(handle, shown, opened.st_size if stat.S_ISREG(opened.st_mode) else 0)
     except DataError:
         raise
     except FileNotFoundError:
@@ -106,14 +107,24 @@ def _kind(mode: int) -> str:
     return "not a regular file"
 
 
-def _read_at_most(handle: BinaryIO, shown: str) -> bytes:
+def _read_at_most(handle: BinaryIO, shown: str, expected: int = 0) -> bytes:
     """All of ``handle``, or a refusal once it passes ``MAX_BYTES``.
 
-    Reads in chunks until end of file, so a pipe, whose size is unknown,
-    and a regular file that grows while it is read are treated alike.
+    A regular file's ``expected`` size (at most ``MAX_BYTES``) is read in one
+    call, and one more read makes sure nothing follows; otherwise, and when
+    more does follow, it reads in chunks until end of file, so a pipe, whose
+    size is unknown, and a regular file that grows while it is read are
+    treated alike.
     """
     chunks: list[bytes] = []
     size = 0
+    if 0 < expected <= MAX_BYTES:
+        whole = handle.read(expected)
+        if len(whole) == expected and not handle.read(1):
+            return whole
+        chunks.append(whole)
+        size = len(whole)
+        handle.seek(size)  # whatever that read of one byte found is read again below
     while True:
         chunk = handle.read(min(_CHUNK, MAX_BYTES + 1 - size))
         if not chunk:
