@@ -222,6 +222,20 @@ def _role_rules(records: Indexed, context: Any) -> Iterator[Issue]:
 def _event_rules(records: Indexed, context: Any) -> Iterator[Issue]:
     for i, e in records:
         yield from _ordered(("events", i), e, "date", "end_date")
+        yield from _id_dated(("events", i), e)
+
+
+_LEADING_DATE = r"(\d{4}(?:-\d{2}(?:-\d{2})?)?)-"  # compiled on first use: only validation needs it
+
+
+def _id_dated(path: Path, raw: Record) -> Iterator[Issue]:
+    """An event's id begins with its date, as precise as the date: readers take the id at its word."""
+    rid, date = raw.get("id"), raw.get("date")
+    if not (isinstance(rid, str) and isinstance(date, str) and dates.is_real(date)):
+        return  # a date that is no date is reported by itself
+    leading = re.match(_LEADING_DATE, rid)
+    if leading is None or leading.group(1) != date:
+        yield (path + ("id",), f"the id {rid!r} does not begin with the event's date {date} (write {date}-...)")
 
 
 def _ordered(path: Path, raw: Record, first: str, last: str) -> Iterator[Issue]:

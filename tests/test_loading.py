@@ -122,3 +122,13 @@ def test_every_problem_is_reported_at_once(tmp_path):
     assert run.code == 1
     assert "must be number" in run.stdout and "unknown place id 'nowhere'" in run.stdout
     assert "2 problems" in run.stderr
+
+
+def test_an_event_id_begins_with_the_events_own_date(tmp_path):
+    from conftest import MINI
+
+    text = MINI.read_text(encoding="utf-8").replace("id: 2022-01-01-zhanaozen-protest", "id: 2022-01-02-zhanaozen-protest")
+    bad = tmp_path / "kb.yaml"
+    bad.write_text(text, encoding="utf-8")
+    run = invoke("validate", str(bad), data=None, ok=False)
+    assert run.code == 1 and "does not begin with the event's date 2022-01-01" in run.stdout + run.stderr
