@@ -710,7 +710,7 @@ def show(app: App, references: tuple[str, ...], fmt: str | None, as_json: bool) 
     bad: list[QueryError] = []
     for reference in references:
         try:
-            found.append(find(app.kb, reference))
+            found.append(find(app.kb, reference, suggest=not bad))  # candidates for the first bad one only
         except QueryError as exc:
             bad.append(exc)
     found = list({record["id"]: (key, record) for key, record in found}.values())  # two names of one record: once
@@ -730,7 +730,7 @@ def show(app: App, references: tuple[str, ...], fmt: str | None, as_json: bool) 
     if len(keys) > 1:
         raise Usage(f"{chosen} holds records of one kind, and these are {', '.join(keys)}: "
                     "show them in separate commands, or as tables.", "REF")
-    if chosen == "json" and len(found) == 1:
+    if chosen == "json" and len(references) == 1:  # several references give an array, even of one record
         from .out.writers import write_object
 
         [record], _ = _only_fields([found[0][1]], kinds.get(keys[0]), chosen)
@@ -782,7 +782,9 @@ def search(app: App, /, words: tuple[str, ...], fmt: str | None, as_json: bool, 
         nearest = getattr(found, "nearest", [])
         hint = f"; the nearest words the knowledge base has: {', '.join(nearest)}" if nearest else ""
         narrowed = f" with {describe(criteria)}" if describe(criteria) != "the query" else ""
-        say(f"no record matches {text.strip()!r}{narrowed}{hint}.")
+        from .find.names import quoted
+
+        say(f"no record matches {quoted(text.strip())}{narrowed}{hint}.")
         if chosen != "table":
             app.emit(found, kinds.MATCHES, chosen)
         return

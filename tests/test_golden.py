@@ -51,3 +51,24 @@ def test_a_long_id_runs_on_alone_at_80_columns_instead_of_stacking(monkeypatch):
     [line] = [line for line in out.splitlines() if long_id in line]
     assert line.strip() == long_id  # alone on its line: the Where column leaves it empty
     assert all(len(line) <= 80 for line in out.splitlines())
+
+
+def test_two_wide_ids_in_one_row_never_meet():
+    """Each id wider than its column gets a line of its own, whatever the other columns hold."""
+    import io
+
+    from qantar_cli.out.tables import draw, make_console
+    from qantar_cli.spec import Col, lines
+
+    cols = (Col("A", lines(("a", "")), keep=lambda r: [r["a"]]), Col("B", lines(("b", "")), keep=lambda r: [r["b"]]),
+            Col("C", lines(("c", "")), ratio=3))
+    record = {"a": "first-very-long-identifier-here", "b": "second-long-identifier-xyz",
+              "c": "words " * 30}
+    out = io.StringIO()
+    draw(make_console(out, no_color=True, width=60), cols, [record], None)
+    text = out.getvalue()
+    assert "first-very-long-identifier-here" in text and "second-long-identifier-xyz" in text
+    for line in text.splitlines():
+        assert "heresecond" not in line and not line.endswith(" ")
+        if "first-very-long-identifier-here" in line:
+            assert line.strip() == "first-very-long-identifier-here"

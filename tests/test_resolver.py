@@ -92,9 +92,36 @@ def test_source_option_argument_and_show(spelling):
     events = bundled("timeline", "--source", spelling, "--json").json()
     assert events and all(any(c["source"] == "kazinform-2025-chronology" for c in e["citations"]) for e in events)
     assert bundled("sources", spelling, "--json").ids() == ["kazinform-2025-chronology"]
-    # show looks for a name among actors first: the agency; its article by its id
-    expected = "kazinform" if spelling != "kazinform-2025-chronology" else spelling
-    assert bundled("show", spelling, "--json").json()["id"] == expected
+    if spelling in ("kazinform-2025-chronology", "Казинформ"):  # the id; an alias of the agency alone
+        expected = spelling if spelling.isascii() else "kazinform"
+        assert bundled("show", spelling, "--json").json()["id"] == expected
+    else:  # the agency (an actor) and its article (a source) answer to one name: show asks which
+        run = bundled("show", spelling, ok=False)
+        assert_usage_error(run, "ambiguous", "actor kazinform (Kazinform)",
+                           "source kazinform-2025-chronology (Kazinform)")
+
+
+@pytest.mark.parametrize("args, fragments", [
+    (["show", "Abay"], ["place abay-karaganda-region (Abay)", "place abay-turkistan-region (Abay)"]),
+    (["show", "Almaty Akimat"], ["actor almaty-akimat", "place almaty-akimat-building"]),
+])
+def test_show_names_each_record_a_name_could_mean(args, fragments):
+    assert_usage_error(bundled(*args, ok=False), "REF", "ambiguous", *fragments)
+
+
+def test_show_of_several_references_is_an_array_even_of_one_record():
+    both = bundled("show", "tokayev", "Тоқаев", "--json").json()
+    assert isinstance(both, list) and [r["id"] for r in both] == ["kassym-jomart-tokayev"]
+    assert isinstance(bundled("show", "tokayev", "--json").json(), dict)
+
+
+def test_many_bad_references_are_answered_at_once():
+    import time
+
+    started = time.monotonic()
+    run = bundled("show", *[f"nope{i}" for i in range(2000)], ok=False)
+    assert time.monotonic() - started < 20
+    assert_usage_error(run, "No record has the id 'nope0'", "1999 more references")
 
 
 @pytest.mark.parametrize("args, fragments", [

@@ -220,3 +220,66 @@ def test_a_number_is_not_a_prefix_of_a_larger_one():
     assert ("figure", "alleged-attackers-tokayev") in found("20000")
     assert all(kind != "figure" or fid != "guns-missing-assylov" for kind, fid in found("20000"))
     assert found("2,00") != found("2,000")
+
+
+def test_a_long_text_of_unknown_words_is_answered_quickly_and_quoted_short():
+    import random
+    import time
+
+    rng = random.Random(1)
+    text = " ".join("".join(rng.choice("bcdfghjklmnpqrstvwxz") for _ in range(6)) for _ in range(6000))
+    started = time.monotonic()
+    run = bundled("search", text, "--json")
+    assert time.monotonic() - started < 20
+    assert run.json() == [] and len(run.stderr) < 400 and run.stderr.count("\n") == 1
+
+
+@pytest.mark.parametrize("digits", ["２０００", "٢٠٠٠", "2000"])
+def test_digits_of_any_script_are_one_number(digits):
+    assert ("figure", "guns-missing-assylov") in found(digits)
+
+
+def test_a_number_snippet_shows_where_the_number_is():
+    [match] = [m for m in bundled("search", "20", "--json").json()
+               if m["id"] == "2022-01-02-pavlodar-protest-alibaev-detained"]
+    assert "20" in match["snippet"].split() or "20 " in match["snippet"]
+
+
+def test_a_snippet_never_cuts_a_word_or_an_id():
+    ids = {m["id"]: m["snippet"] for m in bundled("search", "almaty", "--json").json()}
+    assert "global-voices-2023-truth-suppressed" in ids["global-voices"]
+    for snippet in ids.values():
+        assert not snippet.endswith("-") and "-…" not in snippet and "…-" not in snippet
+
+
+def test_a_sealed_but_malformed_index_is_rebuilt(tmp_path, monkeypatch):
+    from qantar_cli.kb import cache
+
+    monkeypatch.setenv("QANTAR_CACHE_DIR", str(tmp_path))
+    env = None
+    expected = found("almaty")
+    bundled("search", "almaty", env=env)
+    [stored] = tmp_path.glob("kb-*.fts*")
+    key, suffix = stored.name[3:].split(".")
+    db = sqlite3.connect(":memory:")
+    db.deserialize(cache.get_bytes(key, suffix))
+    db.execute("UPDATE texts SET folded = NULL")
+    db.commit()
+    cache.put_bytes(key, suffix, db.serialize())  # sealed again: the checksum holds, the content does not
+    run = bundled("search", "almaty", "--json", env=env)
+    assert [(m["kind"], m["id"]) for m in run.json()] == expected and run.stderr == ""
+
+
+def test_sealed_but_malformed_folded_names_are_folded_again(tmp_path, monkeypatch):
+    from qantar_cli.kb import cache
+
+    monkeypatch.setenv("QANTAR_CACHE_DIR", str(tmp_path))
+    env = None
+    bundled("timeline", "--actor", "Токаев", "--json", env=env)
+    [stored] = tmp_path.glob("kb-*.namesactors")
+    key = stored.name[3:].split(".")[0]
+    entry = json.loads(cache.get_bytes(key, "namesactors"))
+    entry["names"]["kassym-jomart-tokayev"] = 5
+    cache.put_bytes(key, "namesactors", json.dumps(entry).encode())
+    run = bundled("timeline", "--actor", "Токаев", "--json", env=env)
+    assert "2019-tokayev-takes-office" in run.ids() and "Traceback" not in run.stderr

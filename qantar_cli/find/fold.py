@@ -27,7 +27,7 @@ import re
 import sys
 import unicodedata
 
-_DROP = re.compile(r"[\s\-_'’`\".,()/]+")
+_DROP = re.compile(r"[\s\-_'’`\".,()/\u200b-\u200f\u202a-\u202e\u2060-\u2064\ufeff]+")  # zero-width, bidi too
 _SUFFIX = re.compile(r"(regions?|oblast[i']?|oblysy|obl|province|област[ьи]|облысы)$")
 _LEADING_THE = re.compile(r"^the")
 
@@ -93,7 +93,9 @@ def word(token: str) -> str:
     """One word folded as ``sound`` folds a name, without taking off region words (for search);
     a number without its thousands separators (2,000 is 2000)."""
     number = token.replace(",", "")
-    return number if number.isdigit() else _variants(key(latin(token)))
+    if number.isdecimal():  # in any script: ２０００ and ٢٠٠٠ are 2000
+        return "".join(str(unicodedata.decimal(ch)) for ch in number)
+    return _variants(key(latin(token)))
 
 
 def words(text: str) -> list[str]:

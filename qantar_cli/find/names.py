@@ -24,7 +24,7 @@ SUGGEST_CHARS = 64
 class Candidate:
     """Something a user may name: its id, how it is shown, every name it answers to."""
 
-    __slots__ = ("_folded", "_sounds", "id", "label", "names")
+    __slots__ = ("_folded", "_forms", "_sounds", "id", "label", "names")
 
     def __init__(self, id: str, label: str, names: Iterable[str] = (),
                  folded: Callable[[], dict[str, list[str]]] | None = None):
@@ -33,6 +33,14 @@ class Candidate:
         self.names = [id, label, *names]
         self._folded = folded
         self._sounds: list[str] | None = None
+        self._forms: dict[Callable[[str], str], list[str]] = {}
+
+    def forms(self, fold: Callable[[str], str]) -> list[str]:
+        """Every name folded by ``fold``, folded once."""
+        found = self._forms.get(fold)
+        if found is None:
+            found = self._forms[fold] = [fold(n) for n in self.names]
+        return found
 
     @property
     def sounds(self) -> list[str]:
@@ -47,7 +55,7 @@ class Candidate:
         return self.id if self.label == self.id else f"{self.id} ({self.label})"
 
 
-def resolve(text: str, pool: list[Candidate], what: str, criterion: str) -> list[str]:
+def resolve(text: str, pool: list[Candidate], what: str, criterion: str, close: bool = True) -> list[str]:
     """The ids ``text`` names at the best tier that matches; ``QueryError`` if none."""
     wanted = text.strip()
     if not wanted:
@@ -61,13 +69,13 @@ def resolve(text: str, pool: list[Candidate], what: str, criterion: str) -> list
             if hits:
                 return list(dict.fromkeys(hits))
     raise QueryError(f"unknown {what} {quoted(wanted)}", criterion=criterion, value=wanted,
-                     candidates=suggest(wanted, pool))
+                     candidates=suggest(wanted, pool) if close else [])
 
 
 def _same(fold: Callable[[str], str]) -> Callable[[str, list[Candidate]], list[str]]:
     def tier(text: str, pool: list[Candidate]) -> list[str]:
         target = fold(text)
-        return [c.id for c in pool if any(fold(n) == target for n in c.names)] if target else []
+        return [c.id for c in pool if target in c.forms(fold)] if target else []
     return tier
 
 

@@ -38,7 +38,14 @@ NAMED = ("actors", "places", "sources")
 
 
 def candidates(kb: KnowledgeBase, key: str) -> list[Candidate]:
-    """What a user may call the records of a collection: ids, names, aliases, short forms."""
+    """What a user may call the records of a collection: ids, names, aliases, short forms (made once a run)."""
+    made: list[Candidate] | None = kb.derived.get(f"pool-{key}")
+    if made is None:
+        made = kb.derived[f"pool-{key}"] = _candidates(kb, key)
+    return made
+
+
+def _candidates(kb: KnowledgeBase, key: str) -> list[Candidate]:
     from .names import Candidate
 
     def folded() -> dict[str, list[str]]:
@@ -70,13 +77,16 @@ def folded_names(kb: KnowledgeBase, key: str) -> dict[str, list[str]]:
     if stored is not None:
         try:
             entry = json.loads(stored)
-            if entry.get("library") == stamp and isinstance(entry.get("names"), dict):
-                found = entry["names"]
+            names = entry.get("library") == stamp and entry.get("names")
+            if isinstance(names, dict) and all(
+                    isinstance(k, str) and isinstance(v, list) and all(isinstance(f, str) for f in v)
+                    for k, v in names.items()):
+                found = names  # verified, and of the right shape: anything else is folded again
         except (ValueError, AttributeError):
             found = None
     if found is None:
         found = {}
-        for c in candidates(kb, key) if key in kb.keys else ():
+        for c in _candidates(kb, key) if key in kb.keys else ():
             c._folded = None
             found[c.id] = c.sounds
         if kb.cache_key:
@@ -302,30 +312,41 @@ def _as_list(value: Any) -> list[str]:
     return list(value) if isinstance(value, (list, tuple)) else [value]
 
 
-def find(kb: KnowledgeBase, text: str) -> tuple[str, Record]:
-    """A record of any kind by id, a source by its short name, or an actor or place by name."""
+def find(kb: KnowledgeBase, text: str, suggest: bool = True) -> tuple[str, Record]:
+    """A record of any kind by id, or an actor, place or source by any of its names.
+
+    Names go through the resolver's tiers over actors, places and sources
+    together: the best tier that matches decides, a region wins over the
+    city inside it of the same name, and any other tie is ambiguous (a
+    ``QueryError`` naming each record's kind and id). ``suggest=False``
+    leaves out the search for close candidates when nothing matches.
+    """
     from . import names
 
     wanted = text.strip()
     found = kb.get(wanted)
     if found is not None:
         return found
-    for key in NAMED:
-        pool = candidates(kb, key)
-        try:
-            hits = names.resolve(text, pool, key[:-1], "reference")
-        except QueryError:
-            continue
-        if len(hits) > 1 and key == "places":
-            outer = largest(kb, hits)
-            hits = [outer] if outer else hits
-        if len(hits) == 1 and key == "places":
-            hits = [outermost(kb, text, hits[0], pool)]
-        if len(hits) == 1:
-            return kb.get(hits[0])  # type: ignore[return-value]
-    pool = [names.Candidate(rid, rid) for rid in kb.by_id]
-    raise QueryError(f"no record has the id {names.quoted(wanted)}", criterion="reference", value=wanted,
-                     candidates=names.suggest(wanted.lower(), pool))
+    pools = {key: candidates(kb, key) for key in NAMED if key in kb.keys}
+    pool = [c for key in pools for c in pools[key]]
+    kind_of = {c.id: key[:-1] for key, found_pool in pools.items() for c in found_pool}
+    try:
+        hits = names.resolve(text, pool, "record", "reference", close=False)  # suggested from ids below
+    except QueryError:
+        close = names.suggest(wanted.lower(), [names.Candidate(rid, rid) for rid in kb.by_id]) if suggest else []
+        raise QueryError(f"no record has the id {names.quoted(wanted)}", criterion="reference", value=wanted,
+                         candidates=close) from None
+    places = [h for h in hits if kind_of[h] == "place"]
+    if len(places) > 1 and len(places) == len(hits):
+        outer = largest(kb, places)
+        hits = [outer] if outer else hits
+    if len(hits) == 1 and kind_of[hits[0]] == "place":
+        hits = [outermost(kb, text, hits[0], pools["places"])]
+    if len(hits) > 1:
+        shown = {c.id: c.shown() for c in pool}
+        raise QueryError(f"{names.quoted(wanted)} is ambiguous: it names {len(hits)} records; give one's id",
+                         criterion="reference", value=wanted, candidates=[f"{kind_of[h]} {shown[h]}" for h in hits])
+    return kb.get(hits[0])  # type: ignore[return-value]
 
 
 def related(kb: KnowledgeBase, key: str, record: Record) -> dict[str, list[Record]]:

@@ -31,6 +31,8 @@ _BY_KIND = {c.kind: c for c in kinds.ALL}
 WEIGHTS = (20.0, 5.0, 1.0)
 #: The fields that name a record: a word found there is the record's own name.
 NAME_FIELDS = ("name", "aliases", "publisher")
+#: How many of the user's words ``nearest`` looks at: beyond them nothing is "near" anyway.
+NEAREST_TERMS = 8
 #: Words of context on each side of the first match in a snippet.
 CONTEXT = 6
 #: Format of the stored index: a change to the tables below needs a new number.
@@ -174,6 +176,15 @@ def _opened(stored: bytes) -> sqlite3.Connection | None:
         db.execute("SELECT n, part, original, folded FROM texts LIMIT 1").fetchall()
         db.execute("SELECT folded, shown FROM terms LIMIT 1").fetchall()
         db.execute("SELECT rowid FROM words WHERE words MATCH 'a*' LIMIT 1").fetchall()
+        odd = db.execute(
+            "SELECT (SELECT count(*) FROM texts WHERE typeof(original) != 'text' OR typeof(folded) != 'text'"
+            " OR typeof(n) != 'integer' OR typeof(part) != 'integer')"
+            " + (SELECT count(*) FROM records WHERE typeof(n) != 'integer' OR typeof(kind) != 'text'"
+            " OR typeof(id) != 'text' OR typeof(title) != 'text' OR typeof(date) NOT IN ('text', 'null')"
+            " OR typeof(tie) != 'integer' OR kind NOT IN ('event', 'figure', 'actor', 'source', 'dispute', 'place'))"
+            " + (SELECT count(*) FROM terms WHERE typeof(folded) != 'text' OR typeof(shown) != 'text')").fetchone()
+        if odd != (0,):
+            return None
     except (sqlite3.Error, AttributeError, OverflowError, ValueError):
         return None
     return db
@@ -243,7 +254,7 @@ def snippet(db: sqlite3.Connection, n: int, terms: list[str]) -> str:
     for original, folded in texts:
         words = folded.split(" ")
         for i, word in enumerate(words):
-            if any(word.startswith(t) for t in terms):
+            if any(word == t if t.isdigit() else word.startswith(t) for t in terms):
                 return _around(original, i)
     return str(texts[-1][0]) if texts else ""  # matched in the id alone: the label
 
@@ -253,6 +264,11 @@ def _around(text: str, i: int) -> str:
     first, last = max(0, i - CONTEXT), min(len(spans) - 1, i + CONTEXT)
     start = 0 if first == 0 else spans[first][0]
     end = len(text) if last == len(spans) - 1 else spans[last][1]
+    # whole words of the text, not pieces of them: an id or a hyphenated name is never cut
+    while start > 0 and not text[start - 1].isspace():
+        start -= 1
+    while end < len(text) and not text[end].isspace():
+        end += 1
     return ("…" if start else "") + " ".join(text[start:end].split()) + ("…" if end < len(text) else "")
 
 
@@ -262,7 +278,7 @@ def nearest(db: sqlite3.Connection, terms: list[str], limit: int = 3) -> list[st
 
     known = dict(db.execute("SELECT folded, shown FROM terms").fetchall())
     close: list[str] = []
-    for term in terms:
+    for term in terms[:NEAREST_TERMS]:  # a long text costs no more than its first words
         if db.execute("SELECT 1 FROM words WHERE words MATCH ? LIMIT 1", (match_expression([term]),)).fetchone():
             continue
         for match in difflib.get_close_matches(term[:64], list(known), n=limit, cutoff=0.7):

@@ -223,14 +223,23 @@ class _Grid:
 
 
 def _make_way(blocks: list[_Block]) -> None:
-    """Move each line wider than its column (a whole id) down to a line the columns to its right leave empty."""
-    for i, block in enumerate(blocks):
-        j = 0
-        while j < len(block.lines):
-            wide = sum(cell_len(seg.text) for seg in block.lines[j]) > block.width
-            if wide and any(j < len(other.lines) and other.lines[j] for other in blocks[i + 1:]):
-                block.lines.insert(j, [])
-            j += 1
+    """Move each line wider than its column (a whole id) down to a line the columns to its right leave empty.
+
+    Moving a column's lines down can put one of them beside a wider line
+    further left, so this goes round until no line has to move: each move
+    only pushes a wide line down, and the rightmost column never moves, so
+    it ends.
+    """
+    moved = True
+    while moved:
+        moved = False
+        for i, block in enumerate(blocks):
+            for j, line in enumerate(block.lines):
+                wide = sum(cell_len(seg.text) for seg in line) > block.width
+                if wide and any(j < len(other.lines) and other.lines[j] for other in blocks[i + 1:]):
+                    block.lines.insert(j, [])
+                    moved = True
+                    break
 
 
 def wrap(line: str, width: int, fold: bool = True) -> list[str]:
