@@ -72,3 +72,13 @@ def test_two_wide_ids_in_one_row_never_meet():
         assert "heresecond" not in line and not line.endswith(" ")
         if "first-very-long-identifier-here" in line:
             assert line.strip() == "first-very-long-identifier-here"
+
+
+@pytest.mark.parametrize("width", ["64", "72", "80"])
+def test_an_id_too_long_for_the_room_to_the_edge_starts_a_line_of_its_own(monkeypatch, width):
+    monkeypatch.setenv("COLUMNS", width)
+    out = invoke("search", "almaty", data=None).stdout
+    assert out.startswith("Kind ")  # a table
+    long_id = "2022-01-05-almaty-businesses-looted-hospitals-receive-wounded"
+    assert f"\n{long_id}\n" in out  # from the left edge, alone
+    assert all(len(line) <= int(width) and not line.endswith(" ") for line in out.splitlines())

@@ -7,9 +7,10 @@ escapes) and drawn as plain segments, never parsed as markup. Column
 widths are computed and cells wrapped here, by terminal cells rather than
 characters, so Rich neither measures nor re-wraps them. An id wider than
 its column stands alone on its line and runs on into the columns to its
-right (``_make_way`` leaves them empty there). On a terminal narrower than
-``NARROW`` columns, or where an id would run past the edge, records are
-stacked blocks instead, so dates and ids stay whole.
+right (``_make_way`` leaves them empty there); one wider than the room to
+the edge starts at the left edge, on a line no other column uses. On a
+terminal narrower than ``NARROW`` columns records are stacked blocks
+instead, so dates and ids stay whole.
 """
 
 from __future__ import annotations
@@ -134,30 +135,27 @@ def _widths(total: int, cols: tuple[Col, ...], records: list[Record], rows: list
     if flexible and left > 0:
         widest = flexible[0] if len(flexible) == 1 else max(flexible, key=lambda i: cols[i].ratio)
         widths[widest] = share[widest] + left
-    if overflow:
-        offset = 0
-        for i, width in enumerate(widths):
-            if offset + kept[i] > total:
-                return None  # an id would run past the edge: stacked blocks instead
-            offset += (width or 0) + gap
+    if overflow and max(kept, default=0) > total:
+        return None  # an id longer than a line: stacked blocks instead
     return [w or 0 for w in widths]
 
 
 class _Block:
     """A table cell already wrapped to its width: Rich draws it as it is."""
 
-    __slots__ = ("lines", "width")
+    __slots__ = ("lines", "room", "width")
 
     def __init__(self, cell: Lines, width: int, justify: str, console: Console, styles: dict[str, Any],
                  room: int | None = None):
         self.width = width
+        self.room = room if room is not None else width  # cells from the column's start to the edge
         self.lines: list[list[Segment]] = []
         for text, style in cell:
             style_obj = styles.get(style)
             if style_obj is None:
                 style_obj = styles[style] = console.get_style(style) if style else None
-            # a word (an id) wider than the column but not than the room to the edge: whole, alone on its line
-            whole = room is not None and max(map(cell_len, text.split(" "))) <= room
+            # a word (an id) wider than the column but not than a line: whole, alone on its line
+            whole = room is not None and max(map(cell_len, text.split(" "))) <= console.width
             for line in wrap(text, width, fold=not whole):
                 pad = width - cell_len(line)
                 if justify == "right" and pad > 0:
@@ -207,6 +205,11 @@ class _Grid:
         _make_way(blocks)
         for j in range(max(len(b.lines) for b in blocks)):
             out: list[Segment] = []
+            alone = [b.lines[j] for b in blocks if j < len(b.lines) and _cells(b.lines[j]) > b.room]
+            if alone:  # too wide to start in its column: from the left edge, on a line of its own
+                yield from alone[0]
+                yield newline
+                continue
             for i, block in enumerate(blocks):
                 line = block.lines[j] if j < len(block.lines) else []
                 out.extend(line)
@@ -235,11 +238,20 @@ def _make_way(blocks: list[_Block]) -> None:
         moved = False
         for i, block in enumerate(blocks):
             for j, line in enumerate(block.lines):
-                wide = sum(cell_len(seg.text) for seg in line) > block.width
-                if wide and any(j < len(other.lines) and other.lines[j] for other in blocks[i + 1:]):
+                cells = _cells(line)
+                if cells <= block.width:
+                    continue
+                # wider than its column: the columns to its right leave the line empty; wider than the
+                # room to the edge: it starts at the left edge, and every other column leaves it empty
+                others = blocks[i + 1:] if cells <= block.room else blocks[:i] + blocks[i + 1:]
+                if any(j < len(other.lines) and other.lines[j] for other in others):
                     block.lines.insert(j, [])
                     moved = True
                     break
+
+
+def _cells(line: list[Segment]) -> int:
+    return sum(cell_len(seg.text) for seg in line)
 
 
 def wrap(line: str, width: int, fold: bool = True) -> list[str]:
