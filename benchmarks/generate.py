@@ -43,10 +43,10 @@ def generate(factor: int) -> dict:
             out["actors"].append(a)
         for event in base["events"]:
             e = copy.deepcopy(event)
-            e["id"] = rename(e["id"], n)
-            e["date"] = shift_year(e["date"], years)
+            e["id"] = rename(shift_year(e["id"], years), n)  # an event's id begins with its date
             if e.get("end_date"):
                 e["end_date"] = shift_year(e["end_date"], years)
+            e["date"] = shift_year(e["date"], years)
             e["actors"] = [rename(a, n) for a in e.get("actors", []) if a in actor_ids]
             out["events"].append(e)
         for figure in base["figures"]:
