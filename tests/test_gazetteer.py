@@ -321,7 +321,7 @@ def test_a_region_wins_over_its_city_whichever_spelling_matched(spelling, region
 
 def test_two_cities_of_one_name_are_ambiguous():
     run = bundled("places", "--region", "Shalkar", ok=False)
-    assert run.code == 2 and "ambiguous" in run.stderr
+    assert run.code == 2 and "ambiguous: it matches 2 places" in run.stderr
     assert "shalkar (Shalkar)" in run.stderr and "shalqar (Shalqar)" in run.stderr
 
 

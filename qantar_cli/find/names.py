@@ -107,7 +107,8 @@ def resolve_one(text: str, pool: list[Candidate], what: str, criterion: str,
             return chosen
     if len(hits) > 1:
         shown = {c.id: c.shown() for c in pool}
-        raise QueryError(f"{what} {quoted(text.strip())} is ambiguous: it matches {len(hits)} {what}s",
+        things = "places" if what == "region" else f"{what}s"  # a region option may name any place
+        raise QueryError(f"{what} {quoted(text.strip())} is ambiguous: it matches {len(hits)} {things}",
                          criterion=criterion, value=text, candidates=[shown[h] for h in hits])
     return hits[0]
 
