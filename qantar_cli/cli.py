@@ -146,18 +146,14 @@ class App:
         except QueryError as exc:
             raise usage(exc, renamed) from None
 
-    def unrecorded(self, collection: Collection, criteria: dict[str, Any] | None) -> list[dict[str, Any]]:
-        """The places asked for, when nothing of this collection is recorded in any of them."""
-        regions = (criteria or {}).get("region")
-        if not regions:
-            return []
-        from .find.query import unrecorded
-
-        return unrecorded(self.kb, collection.key, (regions,) if isinstance(regions, str) else regions)
-
     def say_unrecorded(self, collection: Collection, criteria: dict[str, Any] | None) -> bool:
         """Say, when it is so, that the places asked for are known but have nothing recorded; True if said."""
-        empty_places = self.unrecorded(collection, criteria)
+        regions = (criteria or {}).get("region")
+        if not regions:
+            return False
+        from .find.query import unrecorded
+
+        empty_places = unrecorded(self.kb, collection.key, (regions,) if isinstance(regions, str) else regions)
         if empty_places:
             names = " and ".join(f"{p['name']} ({p['id']})" for p in empty_places)
             verb = "is" if len(empty_places) == 1 else "are"
@@ -173,7 +169,7 @@ class App:
         said = self.say_unrecorded(collection, criteria) if not records else False
         if fmt == "table" and not records:
             if not said:
-                say(f"no {collection.key} match {describe(criteria or {})}.")
+                say(f"no {collection.key} match {describe(criteria or {}) or 'the query'}.")
         else:
             if fmt == "table":
                 drawing_a_table()
@@ -205,10 +201,11 @@ def _only_fields(records: list[dict[str, Any]], collection: Collection,
 
 
 def describe(criteria: dict[str, Any]) -> str:
+    """The criteria given, as the options that gave them (``--region almaty --date 2022``); "" if none."""
     given = [f"{OPTION_NAMES.get(k, '--' + k)} {one}" for k, v in criteria.items()
              if v not in (None, [], (), False) and v is not True
              for one in ((v,) if isinstance(v, str) else v)]
-    return " ".join(given) if given else "the query"
+    return " ".join(given)
 
 
 # -- options --------------------------------------------------------------------
@@ -595,7 +592,7 @@ def timeline(app: App, /, fmt: str | None, as_json: bool, chart: bool, **criteri
     records = app.select(kinds.EVENTS.key, **criteria)
     if not records:
         if not app.say_unrecorded(kinds.EVENTS, criteria):
-            say(f"no events match {describe(criteria)}.")
+            say(f"no events match {describe(criteria) or 'the query'}.")
     else:
         from .out.chart import print_chart
 
@@ -779,9 +776,9 @@ def search(app: App, /, words: tuple[str, ...], fmt: str | None, as_json: bool, 
     except SearchUnavailable as exc:
         raise Failed(str(exc)) from None
     if not found:
-        nearest = getattr(found, "nearest", [])
-        hint = f"; the nearest words the knowledge base has: {', '.join(nearest)}" if nearest else ""
-        narrowed = f" with {describe(criteria)}" if describe(criteria) != "the query" else ""
+        hint = f"; the nearest words the knowledge base has: {', '.join(found.nearest)}" if found.nearest else ""
+        asked = describe(criteria)
+        narrowed = f" with {asked}" if asked else ""
         from .find.names import quoted
 
         say(f"no record matches {quoted(text.strip())}{narrowed}{hint}.")
@@ -876,7 +873,7 @@ def export(app: App, /, fmt: str, output: str | None, force: bool, metadata: str
     from .find.query import Selection
 
     events = app.select("events", **criteria)
-    if isinstance(events, Selection) and describe(criteria) != "the query":
+    if isinstance(events, Selection):
         events.asked = describe(criteria)  # the page says how its events were chosen
     try:
         data = chosen.render(app.kb, events)

@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterable
 from ..errors import QueryError
 from .fold import key, loose, sound
 
-__all__ = ["SUGGEST_CHARS", "Candidate", "key", "loose", "quoted", "resolve", "resolve_one", "sound", "suggest"]
+__all__ = ["SUGGEST_CHARS", "Candidate", "ambiguous", "key", "loose", "quoted", "resolve", "sound", "suggest"]
 
 #: Longest input compared when suggesting: beyond it nothing is "close" anyway.
 SUGGEST_CHARS = 64
@@ -24,7 +24,7 @@ SUGGEST_CHARS = 64
 class Candidate:
     """Something a user may name: its id, how it is shown, every name it answers to."""
 
-    __slots__ = ("_folded", "_forms", "_sounds", "id", "label", "names")
+    __slots__ = ("_folded", "_forms", "id", "label", "names")
 
     def __init__(self, id: str, label: str, names: Iterable[str] = (),
                  folded: Callable[[], dict[str, list[str]]] | None = None):
@@ -32,7 +32,6 @@ class Candidate:
         self.label = label
         self.names = [id, label, *names]
         self._folded = folded
-        self._sounds: list[str] | None = None
         self._forms: dict[Callable[[str], str], list[str]] = {}
 
     def forms(self, fold: Callable[[str], str]) -> list[str]:
@@ -46,10 +45,11 @@ class Candidate:
     def sounds(self) -> list[str]:
         """The ``sound`` form of every name: from ``folded`` (the knowledge base folded
         beforehand, by id) when it has them, else folded here."""
-        if self._sounds is None:
+        if sound not in self._forms:
             known = self._folded().get(self.id) if self._folded is not None else None
-            self._sounds = known if known is not None else sorted({sound(n) for n in self.names})
-        return self._sounds
+            if known is not None:
+                self._forms[sound] = known
+        return self.forms(sound)
 
     def shown(self) -> str:
         return self.id if self.label == self.id else f"{self.id} ({self.label})"
@@ -93,24 +93,12 @@ def answers_to(text: str, candidate: Candidate) -> bool:
     return wanted == candidate.id or any(tier(wanted, [candidate]) for tier in _TIERS)
 
 
-def resolve_one(text: str, pool: list[Candidate], what: str, criterion: str,
-                prefer: Callable[[list[str]], str | None] | None = None) -> str:
-    """Like ``resolve``, but more than one match is an error listing each.
-
-    ``prefer`` may settle a tie: given the ids of one tier's matches, it
-    returns the one to take, or None to leave it ambiguous.
-    """
-    hits = resolve(text, pool, what, criterion)
-    if len(hits) > 1 and prefer is not None:
-        chosen = prefer(hits)
-        if chosen is not None:
-            return chosen
-    if len(hits) > 1:
-        shown = {c.id: c.shown() for c in pool}
-        things = "places" if what == "region" else f"{what}s"  # a region option may name any place
-        raise QueryError(f"{what} {quoted(text.strip())} is ambiguous: it matches {len(hits)} {things}",
-                         criterion=criterion, value=text, candidates=[shown[h] for h in hits])
-    return hits[0]
+def ambiguous(text: str, hits: list[str], pool: list[Candidate], what: str, criterion: str) -> QueryError:
+    """The error for ``text`` matching several of ``pool`` (``hits``), listing each."""
+    shown = {c.id: c.shown() for c in pool}
+    things = "places" if what == "region" else f"{what}s"  # a region option may name any place
+    return QueryError(f"{what} {quoted(text.strip())} is ambiguous: it matches {len(hits)} {things}",
+                      criterion=criterion, value=text, candidates=[shown[h] for h in hits])
 
 
 def suggest(text: str, pool: Iterable[Candidate], limit: int = 3, cutoff: float = 0.6) -> list[str]:

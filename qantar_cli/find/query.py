@@ -10,7 +10,7 @@ words into ids for the filters and runs them.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any
 
 from .. import collections as kinds
@@ -41,15 +41,13 @@ def candidates(kb: KnowledgeBase, key: str) -> list[Candidate]:
     """What a user may call the records of a collection: ids, names, aliases, short forms (made once a run)."""
     made: list[Candidate] | None = kb.derived.get(f"pool-{key}")
     if made is None:
-        made = kb.derived[f"pool-{key}"] = _candidates(kb, key)
+        made = kb.derived[f"pool-{key}"] = _candidates(kb, key, lambda: folded_names(kb, key))
     return made
 
 
-def _candidates(kb: KnowledgeBase, key: str) -> list[Candidate]:
+def _candidates(kb: KnowledgeBase, key: str, folded: Callable[[], dict[str, list[str]]] | None) -> list[Candidate]:
+    """The candidates of a collection, their folded names from ``folded`` (None: fold them here)."""
     from .names import Candidate
-
-    def folded() -> dict[str, list[str]]:
-        return folded_names(kb, key)
 
     if key == "sources":
         return [Candidate(s["id"], s["publisher"], [short_name(s["id"]), s["publisher"]], folded) for s in kb[key]]
@@ -86,9 +84,8 @@ def folded_names(kb: KnowledgeBase, key: str) -> dict[str, list[str]]:
             found = None
     if found is None:
         found = {}
-        for c in _candidates(kb, key) if key in kb.keys else ():
-            c._folded = None
-            found[c.id] = c.sounds
+        for c in _candidates(kb, key, None) if key in kb.keys else ():
+            found[c.id] = sorted(set(c.sounds))
         if kb.cache_key:
             cache.put_bytes(kb.cache_key, suffix, json.dumps({"library": stamp, "names": found}).encode())
     kb.derived[suffix] = found
@@ -140,6 +137,17 @@ def outermost(kb: KnowledgeBase, text: str, place_id: str, pool: list[Candidate]
     return chosen
 
 
+def _place_answer(kb: KnowledgeBase, text: str, hits: list[str], pool: list[Candidate]) -> list[str]:
+    """The places ``text`` names, by the region rule: of several, the one the others lie within; of one,
+    the largest place around it that answers to the same name. Still several when the rule cannot tell."""
+    if len(hits) > 1:
+        outer = largest(kb, hits)
+        if outer is None:
+            return hits
+        hits = [outer]
+    return [outermost(kb, text, hits[0], pool)]
+
+
 def largest(kb: KnowledgeBase, place_ids: list[str]) -> str | None:
     """Of places that share a name, the one all the others lie within, if any.
 
@@ -168,8 +176,10 @@ class Asker:
         found = set()
         for t in texts:
             try:
-                found.add(outermost(self.kb, t, names.resolve_one(t, pool, "region", "region",
-                                                                  lambda hits: largest(self.kb, hits)), pool))
+                hits = _place_answer(self.kb, t, names.resolve(t, pool, "region", "region"), pool)
+                if len(hits) > 1:
+                    raise names.ambiguous(t, hits, pool, "region", "region")
+                found.add(hits[0])
             except QueryError as exc:
                 raise _later_region(self.kb, t, exc) from None
         return found
@@ -336,12 +346,8 @@ def find(kb: KnowledgeBase, text: str, suggest: bool = True) -> tuple[str, Recor
         close = names.suggest(wanted.lower(), [names.Candidate(rid, rid) for rid in kb.by_id]) if suggest else []
         raise QueryError(f"no record has the id {names.quoted(wanted)}", criterion="reference", value=wanted,
                          candidates=close) from None
-    places = [h for h in hits if kind_of[h] == "place"]
-    if len(places) > 1 and len(places) == len(hits):
-        outer = largest(kb, places)
-        hits = [outer] if outer else hits
-    if len(hits) == 1 and kind_of[hits[0]] == "place":
-        hits = [outermost(kb, text, hits[0], pools["places"])]
+    if all(kind_of[h] == "place" for h in hits):
+        hits = _place_answer(kb, text, hits, pools["places"])
     if len(hits) > 1:
         shown = {c.id: c.shown() for c in pool}
         raise QueryError(f"{names.quoted(wanted)} is ambiguous: it names {len(hits)} records; give one's id",

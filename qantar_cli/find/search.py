@@ -18,7 +18,6 @@ from typing import TYPE_CHECKING, Any
 from .. import collections as kinds
 from ..errors import QantarError, QueryError
 from ..kb.store import KnowledgeBase
-from ..spec import Record
 from . import fold
 from .query import Selection
 
@@ -57,7 +56,7 @@ class SearchUnavailable(QantarError):
                          "use a Python built with a standard SQLite")
 
 
-def search(kb: KnowledgeBase, text: str, kinds_wanted: Iterable[str] = (), **criteria: Any) -> list[Record]:
+def search(kb: KnowledgeBase, text: str, kinds_wanted: Iterable[str] = (), **criteria: Any) -> Matches:
     """The records whose text has every word of ``text`` (as word prefixes), best first.
 
     Each is ``{kind, id, title, date, snippet}``. ``criteria`` are the

@@ -295,9 +295,10 @@ class _Digest(Protocol):
     def hexdigest(self) -> str: ...
 
 
-def _digest(first: bytes) -> _Digest:
-    """A 256-bit digest object started with ``first``: BLAKE2b, or SHA-256 for a big input."""
-    if len(first) < _BIG:
+def _digest(first: bytes, size: int | None = None) -> _Digest:
+    """A 256-bit digest object started with ``first``, for an input of ``size`` bytes in all
+    (``first``'s own length by default): BLAKE2b, or SHA-256 for a big one."""
+    if (len(first) if size is None else size) < _BIG:
         return _blake2b(first, digest_size=32)
     import hashlib
 
@@ -305,13 +306,7 @@ def _digest(first: bytes) -> _Digest:
 
 
 def _checksum(head: bytes, payload: bytes | memoryview) -> bytes:
-    digest: _Digest
-    if len(payload) < _BIG:
-        digest = _blake2b(head, digest_size=_SUM // 2)
-    else:
-        import hashlib
-
-        digest = hashlib.sha256(head)
+    digest = _digest(head, len(payload))
     digest.update(payload)
     return digest.hexdigest().encode()
 
