@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import os
 import random
+import re
 
 import pytest
 import yaml
@@ -279,3 +280,18 @@ def test_damaged_knowledge_files(seed, edits):
 def test_the_reader_stays_in_its_layer():
     source = (ROOT / "qantar_cli" / "kb" / "quickyaml.py").read_text(encoding="utf-8")
     assert "import yaml" not in source  # PyYAML comes in only through the careful reader's typing
+
+
+#: What the careful reader treats specially, as a set of characters: the definition ``quickyaml.unusual`` must keep.
+SPECIAL = re.compile("[^\n\x20-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufefe\uff00-\ufffd\U00010000-\U0010ffff]")
+
+
+def test_unusual_characters_are_found_in_the_bytes_exactly_as_the_characters_say():
+    edges = [*range(0x3100), *range(0xd700, 0xe100), *range(0xfe00, 0x10100), *range(0x10fff0, 0x110000)]
+    for point in edges:
+        char = chr(point)
+        for text in (char, f"a: x{char}y\n"):
+            assert quickyaml.unusual(text) == bool(SPECIAL.search(text)), hex(point)
+    mixed = "key: Қазақстан ’quoted’ 😀\n" * 3
+    assert not quickyaml.unusual(mixed)
+    assert quickyaml.unusual(mixed + "\u2029") and quickyaml.unusual("\x85" + mixed)
