@@ -99,7 +99,7 @@ def examine(data: bytes, name: str) -> Examined:
 
     from ..errors import Problem, Problems
     from ..text import shortened
-    from . import quickyaml, rules, yamlread
+    from . import parallel, rules, yamlread
     from .schema import Issues, Validator, format_path
 
     text = yamlread.decode(data, name)
@@ -107,7 +107,7 @@ def examine(data: bytes, name: str) -> Examined:
     gc.disable()  # a large file makes millions of objects and no cycles: collecting would only cost time
     try:
         validator = Validator(_schema())
-        quick = quickyaml.read(text, name)
+        quick = parallel.read(text, name)  # quickyaml's reading, in two processes for a large file
         if quick is not None:
             issues = Issues(limit=0)  # only whether there is any problem matters here
             validator.check_into(quick, issues)

@@ -1,0 +1,202 @@
+"""A large file read in two processes reads exactly as it does in one.
+
+``parallel.read`` cuts a file at a line at column 0 and reads the halves in
+two processes. Whatever the cut, the halves joined must be what
+``quickyaml.read`` gives for the whole file, None included; the child's
+failure, death or a Ctrl-C must change nothing but the time it takes.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import time
+
+import pytest
+import yaml
+from conftest import MINI
+from test_loading import CASES
+from test_quickyaml import typed
+
+from qantar_cli.kb import parallel, quickyaml, store
+from qantar_cli.kb.files import bundled_path
+
+
+def _text(path) -> str:
+    with open(path, encoding="utf-8") as handle:
+        return handle.read()
+
+
+def _generated(**style) -> str:
+    from benchmarks.generate import generate
+
+    return yaml.safe_dump(generate(2), **{"allow_unicode": True, "sort_keys": False, **style})
+
+
+def joined_at(text: str, after: int):
+    """The halves of ``text`` cut after ``after``, read apart and joined (or "uncut" if there is no cut)."""
+    cut = parallel.halves(text, after)
+    if cut is None:
+        return "uncut"
+    first, second, key = cut
+    head, tail = quickyaml.read(first, "kb.yaml"), quickyaml.read(second, "kb.yaml")
+    return None if head is None or tail is None else parallel.join(head, tail, key)
+
+
+def cuts(text: str, most: int = 40):
+    """An offset for each cut there is (one per line at column 0), or ``most`` of them evenly spread."""
+    starts = [i + 1 for i, char in enumerate(text) if char == "\n" and text[i + 1:i + 2] not in ("", " ", "\n", "#")]
+    step = max(1, len(starts) // most)
+    return [max(at - 1, 0) for at in starts[::step]]
+
+
+TEXTS = {
+    "bundled": lambda: _text(bundled_path()),
+    "fixture": lambda: _text(MINI),
+    "generated": _generated,
+    "generated, indented lists": lambda: _generated(indent=4),
+    "generated, narrow": lambda: _generated(width=40),
+    "generated, escaped": lambda: _generated(allow_unicode=False),
+}
+
+
+@pytest.mark.parametrize("name", sorted(TEXTS))
+def test_every_cut_of_a_knowledge_file_reads_as_the_whole(name):
+    text = TEXTS[name]()
+    whole = typed(quickyaml.read(text, "kb.yaml"))
+    made = 0
+    for after in cuts(text):
+        joined = joined_at(text, after)
+        if joined != "uncut":
+            made += 1
+            assert typed(joined) == whole, after
+    assert made
+
+
+@pytest.mark.parametrize("text", [c[1] for c in CASES], ids=[c[0] for c in CASES])
+def test_every_cut_of_a_broken_file_reads_as_the_whole(text):
+    """Broken files too: the halves read to the whole's values, or to None when the whole is None."""
+    whole = quickyaml.read(text, "kb.yaml")
+    for after in cuts(text):
+        joined = joined_at(text, after)
+        if joined == "uncut":
+            continue
+        if whole is None:
+            assert joined is None, after
+        else:
+            assert joined is not None and typed(joined) == typed(whole), after
+
+
+@pytest.mark.parametrize(("text", "after", "expected"), [
+    ("a: 1\nb: 2\n", 1, ("a: 1\n", "b: 2\n", None)),
+    ("events:\n- x\n- y\n", 9, ("events:\n- x\n", "events:\n- y\n", "events")),
+    ("c: 1\n# note\nevents:\n- x\n# more\n- y\nz: 2\n", 22, ("c: 1\n# note\nevents:\n- x\n# more\n",
+                                                             "events:\n- y\nz: 2\n", "events")),
+    ("events:\n  - x\n  - y\n", 9, None),  # no line at column 0 after the middle
+    ("events: [a]\n- x\n- y\n", 13, None),  # the list's key line has a value after its colon
+    ("- x\n- y\n", 2, None),  # a list at the top: no key to repeat
+    ("a: 1\n---\nb: 2\n", 1, None),  # a document marker is not cut at
+    ("# only\n# comments\nb: 2\nc: 3\n", 0, None),  # the first half would have no mapping
+    ("# a comment\nb: 2\nc: 3\n", 13, ("# a comment\nb: 2\n", "c: 3\n", None)),
+])
+def test_where_a_file_is_cut(text, after, expected):
+    assert parallel.halves(text, after) == expected
+
+
+@pytest.mark.parametrize(("head", "tail", "key", "expected"), [
+    ({"a": 1}, {"b": 2}, None, {"a": 1, "b": 2}),
+    ({"a": 1}, {"a": 2}, None, None),  # a key written twice
+    ({"a": [1]}, {"a": [2], "b": 3}, "a", {"a": [1, 2], "b": 3}),
+    ({"a": [1], "c": 0}, {"a": [2]}, "a", None),  # the list is not the first half's last entry
+    ({"a": None}, {"a": [2]}, "a", {"a": [2]}),  # the cut came right after the key line
+    ({"a": {}}, {"a": [2]}, "a", None),  # not a list on both sides
+    ({"a": [1]}, {"a": 2}, "a", None),
+    ({"a": [1], "b": 0}, {"a": [2], "b": 3}, "a", None),
+])
+def test_how_halves_are_joined(head, tail, key, expected):
+    assert parallel.join(head, tail, key) == expected
+
+
+@pytest.fixture
+def big_enough(monkeypatch):
+    """Every file is read in two processes, on any machine where it can be."""
+    if not hasattr(os, "fork"):
+        pytest.skip("this platform cannot fork: files are always read in one piece")
+    monkeypatch.setattr(parallel, "_cores", lambda: 2)
+
+
+def test_read_in_two_processes_is_the_whole(big_enough):
+    text = _generated()
+    assert parallel.halves(text) is not None
+    assert typed(parallel.read(text, "kb.yaml", least=0)) == typed(quickyaml.read(text, "kb.yaml"))
+
+
+def test_a_load_in_two_processes_is_the_load_in_one(big_enough, monkeypatch):
+    with open(bundled_path(), "rb") as handle:
+        data = handle.read()
+    one = store.parse(data, "qantar.yaml")
+    monkeypatch.setattr(parallel, "LEAST", 0)
+    forks = []
+    real_fork = os.fork
+    monkeypatch.setattr(os, "fork", lambda: forks.append(1) or real_fork())
+    two = store.parse(data, "qantar.yaml")
+    assert forks, "the file was not read in two processes"
+    assert typed(two) == typed(one)
+
+
+def _in_child_only(action):
+    """``quickyaml.read`` that does ``action`` in a forked child and reads normally in this process."""
+    parent = os.getpid()
+    real = quickyaml.read
+
+    def read(text, name):
+        if os.getpid() != parent:
+            action()
+        return real(text, name)
+
+    return read
+
+
+@pytest.mark.parametrize("action", [
+    lambda: os._exit(3),
+    lambda: os.kill(os.getpid(), signal.SIGKILL),
+    lambda: 1 / 0,
+], ids=["exits", "killed", "raises"])
+def test_a_lost_child_costs_only_time(big_enough, monkeypatch, action):
+    text = _generated()
+    expected = typed(quickyaml.read(text, "kb.yaml"))
+    monkeypatch.setattr(quickyaml, "read", _in_child_only(action))
+    assert typed(parallel.read(text, "kb.yaml", least=0)) == expected
+    with pytest.raises(ChildProcessError):
+        os.waitpid(-1, os.WNOHANG)  # no child left behind
+
+
+def test_an_interrupted_read_leaves_no_child(big_enough, monkeypatch):
+    parent = os.getpid()
+    real = quickyaml.read
+
+    def read(text, name):
+        if os.getpid() != parent:
+            time.sleep(60)
+            return real(text, name)
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(quickyaml, "read", read)
+    start = time.monotonic()
+    with pytest.raises(KeyboardInterrupt):
+        parallel.read(_generated(), "kb.yaml", least=0)
+    assert time.monotonic() - start < 10
+    with pytest.raises(ChildProcessError):
+        os.waitpid(-1, os.WNOHANG)
+
+
+def test_one_core_or_a_small_file_is_read_in_one_piece(monkeypatch):
+    def no_fork():
+        raise AssertionError("forked")
+
+    monkeypatch.setattr(os, "fork", no_fork)
+    text = _generated()
+    expected = typed(quickyaml.read(text, "kb.yaml"))
+    assert typed(parallel.read(text, "kb.yaml")) == expected  # smaller than parallel.LEAST
+    monkeypatch.setattr(parallel, "_cores", lambda: 1)
+    assert typed(parallel.read(text, "kb.yaml", least=0)) == expected
