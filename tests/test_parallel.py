@@ -200,3 +200,68 @@ def test_one_core_or_a_small_file_is_read_in_one_piece(monkeypatch):
     assert typed(parallel.read(text, "kb.yaml")) == expected  # smaller than parallel.LEAST
     monkeypatch.setattr(parallel, "_cores", lambda: 1)
     assert typed(parallel.read(text, "kb.yaml", least=0)) == expected
+
+
+# -- records encoded for the cache beside the checks (store.examine's ``encode``) --------------------------
+
+
+@pytest.fixture
+def cache_dir(tmp_path, monkeypatch):
+    folder = tmp_path / "cache"
+    monkeypatch.setenv("QANTAR_CACHE_DIR", str(folder))
+    return folder
+
+
+def _entry(folder):
+    [found] = folder.glob("kb-*.json")
+    return found.read_bytes()
+
+
+@pytest.mark.parametrize("path", [bundled_path(), str(MINI)], ids=["bundled", "fixture"])
+def test_a_load_with_its_records_encoded_beside_is_the_load_in_one(big_enough, cache_dir, monkeypatch, path):
+    one = store.load(path).data
+    entry = _entry(cache_dir)
+    for found in cache_dir.glob("kb-*"):
+        found.unlink()
+    monkeypatch.setattr(parallel, "LEAST", 0)
+    forks = []
+    real_fork = os.fork
+    monkeypatch.setattr(os, "fork", lambda: forks.append(1) or real_fork())
+    kb = store.load(path)
+    assert len(forks) == 2, "read and encoded beside this process"
+    assert isinstance(kb._source, store.Cached), "the records come from the encoding, not built twice"
+    assert typed(kb.data) == typed(one)
+    assert _entry(cache_dir) == entry, "the same cache entry, byte for byte"
+
+
+def test_a_file_with_problems_read_in_two_reports_as_in_one(big_enough, cache_dir, monkeypatch, tmp_path):
+    text = _text(MINI).replace("kind: city", "kind: town", 1)
+    path = tmp_path / "kb.yaml"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(store.DataError) as one:
+        store.load(path)
+    monkeypatch.setattr(parallel, "LEAST", 0)
+    with pytest.raises(store.DataError) as two:
+        store.load(path)
+    assert two.value.lines() == one.value.lines()
+    assert not list(cache_dir.glob("kb-*.json"))
+    with pytest.raises(ChildProcessError):
+        os.waitpid(-1, os.WNOHANG)
+
+
+def test_a_lost_encoder_costs_only_time(big_enough, cache_dir, monkeypatch):
+    one = store.load(MINI, use_cache=False).data
+    parent = os.getpid()
+    real = store.build
+
+    def build(root, *args):
+        if os.getpid() != parent:
+            os._exit(5)
+        return real(root, *args)
+
+    monkeypatch.setattr(store, "build", build)
+    monkeypatch.setattr(parallel, "LEAST", 0)
+    kb = store.load(MINI)
+    assert typed(kb.data) == typed(one)
+    assert not isinstance(kb._source, store.Cached)
+    assert list(cache_dir.glob("kb-*.json")), "cached all the same"

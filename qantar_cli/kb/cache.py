@@ -168,11 +168,16 @@ def get_parts(cache_key: str, names: tuple[str, ...]) -> dict[str, memoryview] |
     found = _verified(cache_key, "json")
     if found is None:
         return None
-    blob, start = found  # the entry's bytes, searched in place: each part is a view, nothing is copied
+    return parts(*found, names)
+
+
+def parts(blob: bytes, start: int, names: tuple[str, ...]) -> dict[str, memoryview] | None:
+    """The collections' texts in a payload that starts at ``start`` in ``blob`` (see ``get_parts``)."""
+    # The bytes are searched in place: each part is a view, nothing is copied.
     if not blob.startswith(b"{", start) or not blob.endswith(b"}"):
         return None
     start += 1
-    parts = {}
+    found = {}
     for i, name in enumerate(names):
         head = (b"," if i else b"") + json.dumps(name).encode() + b":"
         if not blob.startswith(head, start):
@@ -181,9 +186,9 @@ def get_parts(cache_key: str, names: tuple[str, ...]) -> dict[str, memoryview] |
         if (end == -1) != (i == len(names) - 1):  # a newline after each part but the last
             return None
         end = len(blob) - 1 if end == -1 else end
-        parts[name] = memoryview(blob)[start + len(head):end]
+        found[name] = memoryview(blob)[start + len(head):end]
         start = end + 1
-    return parts
+    return found
 
 
 def decode_part(text: memoryview) -> list[dict[str, Any]] | None:
@@ -206,14 +211,20 @@ def _records(found: Any) -> bool:
 
 def put(cache_key: str, records: dict[str, Any]) -> None:
     """Store records, one collection a line (see ``get_parts``); any failure (read-only home, full disk) is ignored."""
+    payload = encode(records)
+    if payload is not None:
+        put_bytes(cache_key, "json", payload)
+
+
+def encode(records: dict[str, Any]) -> bytes | None:
+    """Records as ``put`` stores them (see ``get_parts``), or None if JSON cannot hold them."""
     try:
         # ASCII JSON (``\\u`` escapes) is a third faster to write than UTF-8 and as fast to read.
-        encode = json.JSONEncoder(separators=(",", ":"), check_circular=False).encode
-        lines = [f"{encode(name)}:{encode(value)}" for name, value in records.items()]
-        payload = ("{" + "\n,".join(lines) + "}").encode("ascii")
+        encoder = json.JSONEncoder(separators=(",", ":"), check_circular=False).encode
+        lines = [f"{encoder(name)}:{encoder(value)}" for name, value in records.items()]
+        return ("{" + "\n,".join(lines) + "}").encode("ascii")
     except (ValueError, TypeError, RecursionError):  # a value JSON cannot hold, or nested too deep
-        return
-    put_bytes(cache_key, "json", payload)
+        return None
 
 
 def get_bytes(cache_key: str, suffix: str) -> bytes | None:

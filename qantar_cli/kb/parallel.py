@@ -1,7 +1,12 @@
-"""Read a large knowledge file in two processes at once.
+"""Share the work on a large knowledge file with a second process.
+
+Two steps of a first (uncached) load of a large file run in two processes
+where the machine has a second core: reading it (``read``), and, while the
+records are checked here, building and encoding them for the cache in a
+forked child (``beside``, used by ``store.examine``).
 
 ``quickyaml`` reads about 20 MB a second. A file several times the bundled
-one is therefore read in two halves where the machine has a second core:
+one is therefore read in two halves:
 a forked child reads the second half while this process reads the first,
 and sends back what it read (``marshal``, over a pipe of its own; nothing
 is written to disk). The answer is the one ``quickyaml.read`` gives for
@@ -21,8 +26,8 @@ the whole file, or None, exactly as it gives it (``tests/test_parallel.py``):
   reaps it on any way out.
 
 Below ``LEAST`` characters, where forking costs more than it saves, on a
-single core and where ``os.fork`` does not exist, the file is read in one
-piece.
+single core and where ``os.fork`` does not exist, everything is done in this
+process, in one piece (``worth``).
 """
 
 from __future__ import annotations
@@ -45,16 +50,21 @@ _TOP_KEY = re.compile(r"([A-Za-z_][A-Za-z0-9_]*):(?: |\n)")
 _LIST_KEY = re.compile(r"([A-Za-z_][A-Za-z0-9_]*):\n")
 
 
-def read(text: str, name: str, *, least: int | None = None) -> dict[str, Any] | None:
-    """What ``quickyaml.read(text, name)`` gives, read in two processes when that is worth it.
+def worth(size: int, least: int | None = None) -> bool:
+    """Whether work on a text of ``size`` characters is worth sharing with a second process here.
 
-    ``least``: the shortest text read in two (``LEAST`` by default).
+    ``least``: the shortest text that is (``LEAST`` by default).
     """
-    cut = halves(text) if len(text) >= (LEAST if least is None else least) and _cores() > 1 else None
+    return size >= (LEAST if least is None else least) and _cores() > 1
+
+
+def read(text: str, name: str, *, least: int | None = None) -> dict[str, Any] | None:
+    """What ``quickyaml.read(text, name)`` gives, read in two processes when that is ``worth`` it."""
+    cut = halves(text) if worth(len(text), least) else None
     if cut is None:
         return quickyaml.read(text, name)
     first, second, joined = cut
-    with _Child(lambda: quickyaml.read(second, name)) as child:
+    with beside(lambda: quickyaml.read(second, name)) as child:
         head = quickyaml.read(first, name)
         if head is None:
             return None
@@ -138,11 +148,20 @@ class _Lost:
     """The child's result never came: it failed, was killed or sent something short."""
 
 
-_LOST = _Lost()
+LOST = _LOST = _Lost()
+
+
+def beside(work: Callable[[], Any]) -> _Child:
+    """``work()`` started in a forked child, for ``with``: ``result()`` waits for its value, or ``LOST``.
+
+    The value must be one ``marshal`` writes (bytes, text, numbers, lists,
+    mappings, None). Leaving the ``with`` block ends the child if it still runs.
+    """
+    return _Child(work)
 
 
 class _Child:
-    """``work()`` run in a forked child; ``result()`` waits for its value (or ``_LOST``)."""
+    """``work()`` run in a forked child; ``result()`` waits for its value (or ``LOST``)."""
 
     def __init__(self, work: Callable[[], Any]):
         self.work = work

@@ -6,6 +6,8 @@ raises ``DataError`` listing every problem as ``file:line: message``.
 
 from __future__ import annotations
 
+import contextlib
+import functools
 import json
 import os
 from collections.abc import Callable, Iterable
@@ -59,13 +61,24 @@ class Examined:
     """
 
     def __init__(self, name: str, root: dict[str, Any], lines: Lines | None, problems: list[Problem],
-                 text: str = ""):
+                 text: str = "", encoded: bytes | None = None):
         self.name = name
         self.root = root
         self._lines = lines
         self._text = text
         self.problems = problems
-        self.records = None if problems else build(root)
+        #: The records as ``examine``'s ``encode`` wrote them, when it was given and could.
+        self.encoded = encoded
+
+    @property
+    def records(self) -> dict[str, list[Record]] | None:
+        """The records in contract form (built when first asked for), or None if there are problems."""
+        return None if self.problems else self.built
+
+    @functools.cached_property
+    def built(self) -> dict[str, list[Record]]:
+        """The records in contract form, for a file without problems."""
+        return build(self.root)
 
     @property
     def lines(self) -> Lines:
@@ -80,7 +93,8 @@ class Examined:
         return lines.of(self.root, path)
 
 
-def examine(data: bytes, name: str) -> Examined:
+def examine(data: bytes, name: str, encode: Callable[[dict[str, list[Record]]], bytes | None] | None = None,
+            ) -> Examined:
     """Parse a knowledge file and check it against the schema and the rules.
 
     Raises ``DataError`` when the file cannot be parsed at all; otherwise
@@ -94,6 +108,12 @@ def examine(data: bytes, name: str) -> Examined:
     find nothing, that is the answer. Otherwise the careful reader reads it
     again and the checks run again, so every problem is reported as the
     careful reader finds it, with its line.
+
+    ``encode``, when given, turns the records into bytes (``Examined.encoded``).
+    For a large file read without a problem it runs in a second process
+    (``parallel.beside``) on the records built there, while this one checks
+    them; the records themselves are then built here only if asked for.
+    Elsewhere it is left to the caller.
     """
     import gc
 
@@ -109,10 +129,15 @@ def examine(data: bytes, name: str) -> Examined:
         validator = Validator(_schema())
         quick = parallel.read(text, name)  # quickyaml's reading, in two processes for a large file
         if quick is not None:
-            issues = Issues(limit=0)  # only whether there is any problem matters here
-            validator.check_into(quick, issues)
-            if not issues and not rules.check(quick):
-                return Examined(name, quick, None, Problems([], 0), text)
+            write = encode
+            apart = write is not None and parallel.worth(len(text))
+            with parallel.beside(lambda: write(build(quick))) if write and apart else contextlib.nullcontext() as other:
+                issues = Issues(limit=0)  # only whether there is any problem matters here
+                validator.check_into(quick, issues)
+                if not issues and not rules.check(quick):
+                    encoded = other.result() if other is not None else None
+                    return Examined(name, quick, None, Problems([], 0), text,
+                                    encoded if isinstance(encoded, bytes) else None)
         root, lines = yamlread.read(text, name)
         if not isinstance(root, dict):
             what = "a list" if isinstance(root, list) else "a single value"
@@ -231,14 +256,21 @@ def load(path: str | os.PathLike[str] | None = None, *, use_cache: bool = True) 
     return KnowledgeBase(_checked(data, name, key), name, cache_key=key)
 
 
-def _checked(data: bytes, name: str, key: str | None) -> dict[str, list[Record]]:
+def _checked(data: bytes, name: str, key: str | None) -> dict[str, list[Record]] | Cached:
     """Parse and check a file's bytes, cache the records under ``key`` (if any), or raise ``DataError``."""
-    records, problems = parse(data, display_name(name))
-    if records is None:  # there are problems
-        raise DataError(problems)
-    if key:
-        cache.put(key, records)
-    return records
+    result = examine(data, display_name(name), cache.encode if key else None)
+    if result.problems:
+        raise DataError(result.problems)
+    if not key:
+        return result.built
+    if result.encoded is None:
+        cache.put(key, result.built)
+        return result.built
+    cache.put_bytes(key, "json", result.encoded)
+    # The records were built and encoded beside this process: each collection is read back from
+    # that encoding when first asked for, as from the cache, instead of being built here as well.
+    parts = cache.parts(result.encoded, 0, kinds.KEYS)
+    return result.built if parts is None else Cached(parts, lambda: result.built)
 
 
 class Cached:
@@ -252,11 +284,11 @@ class Cached:
     problems, that read raises ``DataError`` as ``load`` would have).
     """
 
-    def __init__(self, parts: dict[str, memoryview], rebuild: Callable[[], dict[str, list[Record]]]):
+    def __init__(self, parts: dict[str, memoryview], rebuild: Callable[[], dict[str, list[Record]] | Cached]):
         self.keys = tuple(parts)
         self._parts = parts
         self._rebuild = rebuild
-        self._fresh: dict[str, list[Record]] | None = None
+        self._fresh: dict[str, list[Record]] | Cached | None = None
 
     def fetch(self, key: str) -> list[Record]:
         if self._fresh is None:
@@ -264,7 +296,7 @@ class Cached:
             if records is not None:
                 return records
             self._fresh = self._rebuild()
-        return self._fresh[key]
+        return self._fresh[key] if isinstance(self._fresh, dict) else self._fresh.fetch(key)
 
 
 class KnowledgeBase:
