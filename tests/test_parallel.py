@@ -15,11 +15,15 @@ import time
 import pytest
 import yaml
 from conftest import MINI
+from hypothesis import HealthCheck, example, given, settings
+from hypothesis import strategies as st
 from test_loading import CASES
 from test_quickyaml import typed
 
 from qantar_cli.kb import parallel, quickyaml, store
 from qantar_cli.kb.files import bundled_path
+
+EXAMPLES = int(os.environ.get("QANTAR_FUZZ_EXAMPLES", "300"))
 
 
 def _text(path) -> str:
@@ -87,6 +91,26 @@ def test_every_cut_of_a_broken_file_reads_as_the_whole(text):
             assert joined is not None and typed(joined) == typed(whole), after
 
 
+LINES = ["a:", "b:", "a: 1", "c: [1, 2]", "d: 'q", "  r'", "- x", "- y: 1", "-", "- - 2", "  - z", "  k: v",
+         "  k:", "    - w", "  w", "# c", "  # c", "", "e: |", "  block", "f: >-", "- 'long", "  quote'", "---"]
+
+
+@given(st.lists(st.sampled_from(["a:", "b: 1", "- x", "- y: 1", "  - z", "  k: v", "# c"]), min_size=1, max_size=8)
+       | st.lists(st.sampled_from(LINES), max_size=14))
+@example(["a:", "  - z", "- x"])  # a list whose first item is indented: a column-0 item after it is no item of it
+@example(["a:", "- x", "  - z", "- y", "b: 1", "- w"])
+@settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=list(HealthCheck))
+def test_every_cut_of_any_file_reads_as_the_whole(lines):
+    """Files made of lines at random, with every cut there is: the same values, or None exactly when the whole is."""
+    text = "\n".join(lines) + "\n"
+    whole = quickyaml.read(text, "kb.yaml")
+    for after in range(len(text)):
+        joined = joined_at(text, after)
+        if joined != "uncut":
+            assert (joined is None) == (whole is None), after
+            assert whole is None or typed(joined) == typed(whole), after
+
+
 @pytest.mark.parametrize(("text", "after", "expected"), [
     ("a: 1\nb: 2\n", 1, ("a: 1\n", "b: 2\n", None)),
     ("events:\n- x\n- y\n", 9, ("events:\n- x\n", "events:\n- y\n", "events")),
@@ -96,6 +120,8 @@ def test_every_cut_of_a_broken_file_reads_as_the_whole(text):
     ("events: [a]\n- x\n- y\n", 13, None),  # the list's key line has a value after its colon
     ("- x\n- y\n", 2, None),  # a list at the top: no key to repeat
     ("a: 1\n---\nb: 2\n", 1, None),  # a document marker is not cut at
+    ("events:\n  - x\n- y\n", 9, None),  # the list's items are not at column 0: no cut in it
+    ("events:\n# c\n\n- x\n- y\n", 13, ("events:\n# c\n\n- x\n", "events:\n- y\n", "events")),
     ("# only\n# comments\nb: 2\nc: 3\n", 0, None),  # the first half would have no mapping
     ("# a comment\nb: 2\nc: 3\n", 13, ("# a comment\nb: 2\n", "c: 3\n", None)),
 ])

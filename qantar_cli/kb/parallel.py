@@ -48,6 +48,8 @@ _COLUMN_ZERO = re.compile(r"\n(?=[^ \n#])")
 _TOP_LINE = re.compile(r"\n(?=[^ \n#-])")
 _TOP_KEY = re.compile(r"([A-Za-z_][A-Za-z0-9_]*):(?: |\n)")
 _LIST_KEY = re.compile(r"([A-Za-z_][A-Za-z0-9_]*):\n")
+#: Blank lines and comments, then a list item at column 0: the first item of a list whose items are there.
+_FIRST_ITEM = re.compile(r"(?:[ ]*(?:#[^\n]*)?\n)*-[ \n]")
 
 
 def worth(size: int, least: int | None = None) -> bool:
@@ -83,7 +85,8 @@ def halves(text: str, after: int | None = None) -> tuple[str, str, str | None] |
     after the offset ``after``). A
     top-level key there starts the second half; an item of a top-level list
     starts it after a copy of that list's key line (``events:``), which must
-    be the last top-level key before the cut and have nothing after its colon.
+    be the last top-level key before the cut, have nothing after its colon,
+    and be followed by an item at column 0 (the list's first).
     """
     found = _COLUMN_ZERO.search(text, len(text) // 2 if after is None else after)
     if found is None:
@@ -97,8 +100,8 @@ def halves(text: str, after: int | None = None) -> tuple[str, str, str | None] |
         return None
     key_at = _last_top_line(text, at)
     key = _LIST_KEY.fullmatch(text, key_at, text.find("\n", key_at) + 1) if key_at is not None else None
-    if key is None:
-        return None
+    if key is None or not _FIRST_ITEM.match(text, key.end()):
+        return None  # not the key of a list whose items are at column 0, as the cut one is
     return text[:at], key.group() + text[at:], key.group(1)
 
 
