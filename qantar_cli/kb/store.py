@@ -136,7 +136,7 @@ def examine(data: bytes, name: str, encode: Callable[[dict[str, list[Record]]], 
                 # (``verdict``) costs about 10 ms and halves the checking: worth it for a large file.
                 clean = (verdict.compile_test(validator.root)(quick) if len(text) >= _LARGE
                          else not validator.check_into(quick, Issues(0)))
-                if clean and not rules.check(quick):
+                if clean and rules.clean(quick):
                     encoded = other.result() if other is not None else None
                     return Examined(name, quick, None, Problems([], 0), text,
                                     encoded if isinstance(encoded, bytes) else None)
