@@ -42,9 +42,10 @@ def joined_at(text: str, after: int):
     cut = parallel.halves(text, after)
     if cut is None:
         return "uncut"
-    first, second, key = cut
+    at, inside = cut
+    first, second = text[:at], parallel.second_half(text, at, inside)
     head, tail = quickyaml.read(first, "kb.yaml"), quickyaml.read(second, "kb.yaml")
-    return None if head is None or tail is None else parallel.join(head, tail, key)
+    return None if head is None or tail is None else parallel.join(head, tail, first, inside)
 
 
 def cuts(text: str, most: int = 40):
@@ -111,36 +112,40 @@ def test_every_cut_of_any_file_reads_as_the_whole(lines):
             assert whole is None or typed(joined) == typed(whole), after
 
 
+C = parallel.CONTINUED
+
+
 @pytest.mark.parametrize(("text", "after", "expected"), [
-    ("a: 1\nb: 2\n", 1, ("a: 1\n", "b: 2\n", None)),
-    ("events:\n- x\n- y\n", 9, ("events:\n- x\n", "events:\n- y\n", "events")),
+    ("a: 1\nb: 2\n", 1, ("a: 1\n", "b: 2\n", False)),
+    ("events:\n- x\n- y\n", 9, ("events:\n- x\n", f"{C}:\n- y\n", True)),
     ("c: 1\n# note\nevents:\n- x\n# more\n- y\nz: 2\n", 22, ("c: 1\n# note\nevents:\n- x\n# more\n",
-                                                             "events:\n- y\nz: 2\n", "events")),
+                                                             f"{C}:\n- y\nz: 2\n", True)),
     ("events:\n  - x\n  - y\n", 9, None),  # no line at column 0 after the middle
-    ("events: [a]\n- x\n- y\n", 13, None),  # the list's key line has a value after its colon
-    ("- x\n- y\n", 2, None),  # a list at the top: no key to repeat
+    ("- x\n- y\n", 2, None),  # a list at the top: no mapping in the first half
     ("a: 1\n---\nb: 2\n", 1, None),  # a document marker is not cut at
-    ("events:\n  - x\n- y\n", 9, None),  # the list's items are not at column 0: no cut in it
-    ("events:\n# c\n\n- x\n- y\n", 13, ("events:\n# c\n\n- x\n", "events:\n- y\n", "events")),
     ("# only\n# comments\nb: 2\nc: 3\n", 0, None),  # the first half would have no mapping
-    ("# a comment\nb: 2\nc: 3\n", 13, ("# a comment\nb: 2\n", "c: 3\n", None)),
+    ("# a comment\nb: 2\nc: 3\n", 13, ("# a comment\nb: 2\n", "c: 3\n", False)),
 ])
 def test_where_a_file_is_cut(text, after, expected):
-    assert parallel.halves(text, after) == expected
+    cut = parallel.halves(text, after)
+    assert (cut and (text[:cut[0]], parallel.second_half(text, *cut), cut[1])) == expected
 
 
-@pytest.mark.parametrize(("head", "tail", "key", "expected"), [
-    ({"a": 1}, {"b": 2}, None, {"a": 1, "b": 2}),
-    ({"a": 1}, {"a": 2}, None, None),  # a key written twice
-    ({"a": [1]}, {"a": [2], "b": 3}, "a", {"a": [1, 2], "b": 3}),
-    ({"a": [1], "c": 0}, {"a": [2]}, "a", None),  # the list is not the first half's last entry
-    ({"a": None}, {"a": [2]}, "a", {"a": [2]}),  # the cut came right after the key line
-    ({"a": {}}, {"a": [2]}, "a", None),  # not a list on both sides
-    ({"a": [1]}, {"a": 2}, "a", None),
-    ({"a": [1], "b": 0}, {"a": [2], "b": 3}, "a", None),
+@pytest.mark.parametrize(("head", "tail", "first", "inside", "expected"), [
+    ({"a": 1}, {"b": 2}, "a: 1\n", False, {"a": 1, "b": 2}),
+    ({"a": 1}, {"a": 2}, "a: 1\n", False, None),  # a key written twice
+    ({"a": [1]}, {C: [2], "b": 3}, "a:\n- 1\n", True, {"a": [1, 2], "b": 3}),
+    ({"c": 0, "a": [1]}, {C: [2]}, "c: 0\na:\n# note\n\n- 1\n", True, {"c": 0, "a": [1, 2]}),
+    ({"a": None}, {C: [2]}, "a:\n# note\n", True, {"a": [2]}),  # the cut came right after the key line
+    ({"a": [1]}, {C: [2]}, "a:\n  - 1\n", True, None),  # its first item is indented: the cut one is no item of it
+    ({"a": [1], "c": 0}, {C: [2]}, "a:\n- 1\nc: 0\n", True, None),  # the list is not the first half's last entry
+    ({"a": {}}, {C: [2]}, "a:\n  b: 1\n", True, None),  # not a list
+    ({"a": [1]}, {C: 2}, "a:\n- 1\n", True, None),
+    ({"a": [1]}, {"b": [2]}, "a:\n- 1\n", True, None),  # no continued list in the second half
+    ({"a": [1], "b": 0}, {C: [2], "b": 3}, "b: 0\na:\n- 1\n", True, None),
 ])
-def test_how_halves_are_joined(head, tail, key, expected):
-    assert parallel.join(head, tail, key) == expected
+def test_how_halves_are_joined(head, tail, first, inside, expected):
+    assert parallel.join(head, tail, first, inside) == expected
 
 
 @pytest.fixture
