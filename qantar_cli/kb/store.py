@@ -112,8 +112,7 @@ def examine(data: bytes, name: str, encode: Callable[[dict[str, list[Record]]], 
     ``encode``, when given, turns the records into bytes (``Examined.encoded``).
     For a large file read without a problem it runs in a second process
     (``parallel.beside``) on the records built there, while this one checks
-    them; the records themselves are then built here only if asked for.
-    Elsewhere it is left to the caller.
+    them and then builds its own. Elsewhere it is left to the caller.
     """
     import gc
 
@@ -137,9 +136,12 @@ def examine(data: bytes, name: str, encode: Callable[[dict[str, list[Record]]], 
                 clean = (verdict.compile_test(validator.root)(quick) if len(text) >= _LARGE
                          else not validator.check_into(quick, Issues(0)))
                 if clean and rules.clean(quick):
-                    encoded = other.result() if other is not None else None
-                    return Examined(name, quick, None, Problems([], 0), text,
-                                    encoded if isinstance(encoded, bytes) else None)
+                    examined = Examined(name, quick, None, Problems([], 0), text)
+                    if other is not None:
+                        examined.built  # noqa: B018 - built here while the other process encodes its own
+                        encoded = other.result()
+                        examined.encoded = encoded if isinstance(encoded, bytes) else None
+                    return examined
         root, lines = yamlread.read(text, name)
         if not isinstance(root, dict):
             what = "a list" if isinstance(root, list) else "a single value"
@@ -260,21 +262,17 @@ def load(path: str | os.PathLike[str] | None = None, *, use_cache: bool = True) 
     return KnowledgeBase(_checked(data, name, key), name, cache_key=key)
 
 
-def _checked(data: bytes, name: str, key: str | None) -> dict[str, list[Record]] | Cached:
+def _checked(data: bytes, name: str, key: str | None) -> dict[str, list[Record]]:
     """Parse and check a file's bytes, cache the records under ``key`` (if any), or raise ``DataError``."""
     result = examine(data, display_name(name), cache.encode if key else None)
     if result.problems:
         raise DataError(result.problems)
-    if not key:
-        return result.built
-    if result.encoded is None:
-        cache.put(key, result.built)
-        return result.built
-    cache.put_bytes(key, "json", result.encoded)
-    # The records were built and encoded beside this process: each collection is read back from
-    # that encoding when first asked for, as from the cache, instead of being built here as well.
-    parts = cache.parts(result.encoded, 0, kinds.KEYS)
-    return result.built if parts is None else Cached(parts, lambda: result.built)
+    if key:
+        if result.encoded is not None:  # encoded beside this process
+            cache.put_bytes(key, "json", result.encoded)
+        else:
+            cache.put(key, result.built)
+    return result.built
 
 
 class Cached:
@@ -288,11 +286,11 @@ class Cached:
     problems, that read raises ``DataError`` as ``load`` would have).
     """
 
-    def __init__(self, parts: dict[str, memoryview], rebuild: Callable[[], dict[str, list[Record]] | Cached]):
+    def __init__(self, parts: dict[str, memoryview], rebuild: Callable[[], dict[str, list[Record]]]):
         self.keys = tuple(parts)
         self._parts = parts
         self._rebuild = rebuild
-        self._fresh: dict[str, list[Record]] | Cached | None = None
+        self._fresh: dict[str, list[Record]] | None = None
 
     def fetch(self, key: str) -> list[Record]:
         if self._fresh is None:
@@ -300,7 +298,7 @@ class Cached:
             if records is not None:
                 return records
             self._fresh = self._rebuild()
-        return self._fresh[key] if isinstance(self._fresh, dict) else self._fresh.fetch(key)
+        return self._fresh[key]
 
 
 class KnowledgeBase:
