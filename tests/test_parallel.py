@@ -233,7 +233,7 @@ def test_one_core_or_a_small_file_is_read_in_one_piece(monkeypatch):
     assert typed(parallel.read(text, "kb.yaml", least=0)) == expected
 
 
-# -- records encoded for the cache beside the checks (store.examine's ``encode``) --------------------------
+# -- the cache entry written beside the checks (store.examine's ``write``) ---------------------------------
 
 
 @pytest.fixture
@@ -245,6 +245,7 @@ def cache_dir(tmp_path, monkeypatch):
 
 def _entry(folder):
     [found] = folder.glob("kb-*.json")
+    assert not list(folder.glob(".kb-*")), "no staged file left behind"
     return found.read_bytes()
 
 
@@ -259,7 +260,7 @@ def test_a_load_with_its_records_encoded_beside_is_the_load_in_one(big_enough, c
     real_fork = os.fork
     monkeypatch.setattr(os, "fork", lambda: forks.append(1) or real_fork())
     kb = store.load(path)
-    assert len(forks) == 2, "read and encoded beside this process"
+    assert len(forks) == 2, "read and written beside this process"
     assert typed(kb.data) == typed(one)
     assert _entry(cache_dir) == entry, "the same cache entry, byte for byte"
 
@@ -274,7 +275,41 @@ def test_a_file_with_problems_read_in_two_reports_as_in_one(big_enough, cache_di
     with pytest.raises(store.DataError) as two:
         store.load(path)
     assert two.value.lines() == one.value.lines()
-    assert not list(cache_dir.glob("kb-*.json"))
+    assert not list(cache_dir.glob("kb-*.json")) and not list(cache_dir.glob(".kb-*"))
+    with pytest.raises(ChildProcessError):
+        os.waitpid(-1, os.WNOHANG)
+
+
+@pytest.mark.parametrize("when", ["staged", "interrupted"])
+def test_a_staged_entry_is_never_left_behind(big_enough, cache_dir, monkeypatch, when):
+    """The other process dies once it has written its file, or Ctrl-C comes then: nothing stays but an entry."""
+    from qantar_cli.kb import cache, rules
+
+    parent = os.getpid()
+    real_stage, real_clean = cache.stage, rules.clean
+
+    def stage(*args):
+        written = real_stage(*args)
+        if os.getpid() != parent and when == "staged":
+            os._exit(9)
+        return written
+
+    def clean(root):
+        if when == "interrupted":
+            time.sleep(0.5)  # the other process has staged its file by now
+            raise KeyboardInterrupt
+        return real_clean(root)
+
+    monkeypatch.setattr(cache, "stage", stage)
+    monkeypatch.setattr(rules, "clean", clean)
+    monkeypatch.setattr(parallel, "LEAST", 0)
+    if when == "interrupted":
+        with pytest.raises(KeyboardInterrupt):
+            store.load(MINI)
+        assert not list(cache_dir.glob("*")) and not list(cache_dir.glob(".kb-*"))
+    else:
+        store.load(MINI)
+        _entry(cache_dir)  # written by this process instead
     with pytest.raises(ChildProcessError):
         os.waitpid(-1, os.WNOHANG)
 

@@ -216,6 +216,12 @@ def put(cache_key: str, records: dict[str, Any]) -> None:
         put_bytes(cache_key, "json", payload)
 
 
+def stage_records(temporary: str, cache_key: str, records: dict[str, Any]) -> bool:
+    """``stage`` the entry ``put`` would write for ``records``; whether it was written."""
+    payload = encode(records)
+    return payload is not None and stage(temporary, cache_key, "json", payload)
+
+
 def encode(records: dict[str, Any]) -> bytes | None:
     """Records as ``put`` stores them (see ``get_parts``), or None if JSON cannot hold them."""
     try:
@@ -262,28 +268,60 @@ def _verified(cache_key: str, suffix: str) -> tuple[bytes, int] | None:
 
 def put_bytes(cache_key: str, suffix: str, payload: bytes) -> None:
     """Store ``payload`` under ``cache_key`` and ``suffix``; any failure is ignored."""
+    temporary = staging(cache_key, suffix)
+    if temporary is not None and stage(temporary, cache_key, suffix, payload):
+        publish(temporary, cache_key, suffix)
+
+
+def staging(cache_key: str, suffix: str) -> str | None:
+    """A new name for an entry to be written (``stage``) before it is put in place, or None when caching is off."""
+    path, _ = _where(cache_key, suffix)
+    if path is None:
+        return None
+    return os.path.join(os.path.dirname(path), f".kb-{os.getpid()}-{os.urandom(6).hex()}.tmp")
+
+
+def stage(temporary: str, cache_key: str, suffix: str, payload: bytes) -> bool:
+    """Write the sealed entry of ``payload`` to ``temporary`` (from ``staging``); whether it was written.
+
+    It is not an entry until ``publish`` moves it into place; ``discard`` removes it.
+    """
     path, head = _where(cache_key, suffix)
     if path is None or len(head) + _SUM + 1 + len(payload) > MAX_ENTRY:
-        return
-    folder = os.path.dirname(path)
+        return False
     try:
-        os.makedirs(folder, mode=0o700, exist_ok=True)
-        temporary = os.path.join(folder, f".kb-{os.getpid()}-{os.urandom(6).hex()}.tmp")
+        os.makedirs(os.path.dirname(path), mode=0o700, exist_ok=True)
         fd = os.open(temporary, _CREATE, 0o600)
         try:
             with open(fd, "wb") as handle:
                 handle.write(head + _checksum(head, payload) + b"\n")
                 handle.write(payload)
-            os.replace(temporary, path)
         except BaseException:
-            try:
-                os.unlink(temporary)
-            except OSError:
-                pass
+            discard(temporary)
             raise
-        _prune(folder, suffix)
     except OSError:
-        return
+        return False
+    return True
+
+
+def publish(temporary: str, cache_key: str, suffix: str) -> None:
+    """Move a staged entry into place, then prune old entries; on failure it is removed."""
+    path, _ = _where(cache_key, suffix)
+    try:
+        if path is None:
+            raise OSError("caching is off")
+        os.replace(temporary, path)
+        _prune(os.path.dirname(path), suffix)
+    except OSError:
+        discard(temporary)
+
+
+def discard(temporary: str) -> None:
+    """Remove a staged entry that will not be published (it may not exist)."""
+    try:
+        os.unlink(temporary)
+    except OSError:
+        pass
 
 
 def _where(cache_key: str, suffix: str) -> tuple[str | None, bytes]:

@@ -61,14 +61,14 @@ class Examined:
     """
 
     def __init__(self, name: str, root: dict[str, Any], lines: Lines | None, problems: list[Problem],
-                 text: str = "", encoded: bytes | None = None):
+                 text: str = ""):
         self.name = name
         self.root = root
         self._lines = lines
         self._text = text
         self.problems = problems
-        #: The records as ``examine``'s ``encode`` wrote them, when it was given and could.
-        self.encoded = encoded
+        #: What ``examine``'s ``write`` returned, when it ran beside this process (else None).
+        self.written: Any = None
 
     @property
     def records(self) -> dict[str, list[Record]] | None:
@@ -93,8 +93,7 @@ class Examined:
         return lines.of(self.root, path)
 
 
-def examine(data: bytes, name: str, encode: Callable[[dict[str, list[Record]]], bytes | None] | None = None,
-            ) -> Examined:
+def examine(data: bytes, name: str, write: Callable[[dict[str, list[Record]]], Any] | None = None) -> Examined:
     """Parse a knowledge file and check it against the schema and the rules.
 
     Raises ``DataError`` when the file cannot be parsed at all; otherwise
@@ -109,10 +108,11 @@ def examine(data: bytes, name: str, encode: Callable[[dict[str, list[Record]]], 
     again and the checks run again, so every problem is reported as the
     careful reader finds it, with its line.
 
-    ``encode``, when given, turns the records into bytes (``Examined.encoded``).
-    For a large file read without a problem it runs in a second process
-    (``parallel.beside``) on the records built there, while this one checks
-    them and then builds its own. Elsewhere it is left to the caller.
+    ``write``, when given, is what the caller will do with the records (the
+    store writes them to the cache). For a large file read without a problem
+    it runs in a second process (``parallel.beside``) on the records built
+    there, while this one checks them and then builds its own; what it
+    returns is ``Examined.written``. Elsewhere it is left to the caller.
     """
     import gc
 
@@ -128,7 +128,6 @@ def examine(data: bytes, name: str, encode: Callable[[dict[str, list[Record]]], 
         validator = Validator(_schema())
         quick = parallel.read(text, name)  # quickyaml's reading, in two processes for a large file
         if quick is not None:
-            write = encode
             apart = write is not None and parallel.worth(len(text))
             with parallel.beside(lambda: write(build(quick))) if write and apart else contextlib.nullcontext() as other:
                 # Only whether there is any problem matters here. Compiling the schema to source
@@ -138,9 +137,9 @@ def examine(data: bytes, name: str, encode: Callable[[dict[str, list[Record]]], 
                 if clean and rules.clean(quick):
                     examined = Examined(name, quick, None, Problems([], 0), text)
                     if other is not None:
-                        examined.built  # noqa: B018 - built here while the other process encodes its own
-                        encoded = other.result()
-                        examined.encoded = encoded if isinstance(encoded, bytes) else None
+                        examined.built  # noqa: B018 - built here while the other process writes its own
+                        written = other.result()
+                        examined.written = None if written is parallel.LOST else written
                     return examined
         root, lines = yamlread.read(text, name)
         if not isinstance(root, dict):
@@ -263,16 +262,28 @@ def load(path: str | os.PathLike[str] | None = None, *, use_cache: bool = True) 
 
 
 def _checked(data: bytes, name: str, key: str | None) -> dict[str, list[Record]]:
-    """Parse and check a file's bytes, cache the records under ``key`` (if any), or raise ``DataError``."""
-    result = examine(data, display_name(name), cache.encode if key else None)
-    if result.problems:
-        raise DataError(result.problems)
-    if key:
-        if result.encoded is not None:  # encoded beside this process
-            cache.put_bytes(key, "json", result.encoded)
-        else:
+    """Parse and check a file's bytes, cache the records under ``key`` (if any), or raise ``DataError``.
+
+    For a large file, the cache entry is written by a second process while
+    this one checks the file (``examine``'s ``write``), to a temporary file
+    that is put in place only once the file has proved to have no problem.
+    """
+    temporary = cache.staging(key, "json") if key else None
+    published = False
+    try:
+        write = (lambda records: cache.stage_records(temporary, key, records)) if temporary and key else None
+        result = examine(data, display_name(name), write)
+        if result.problems:
+            raise DataError(result.problems)
+        if key and temporary and result.written is True:
+            cache.publish(temporary, key, "json")
+            published = True
+        elif key:
             cache.put(key, result.built)
-    return result.built
+        return result.built
+    finally:
+        if temporary and not published:
+            cache.discard(temporary)  # written beside this process for a file with problems, or half written
 
 
 class Cached:
