@@ -330,3 +330,31 @@ def test_a_lost_encoder_costs_only_time(big_enough, cache_dir, monkeypatch):
     assert typed(kb.data) == typed(one)
     assert list(cache_dir.glob("kb-*.json")), "cached all the same"
     assert typed(store.load(MINI).data) == typed(one)  # and read from there
+
+
+@pytest.mark.parametrize("call", ["fork", "pipe"])
+def test_no_process_or_pipe_to_spare_costs_only_time(big_enough, cache_dir, monkeypatch, call):
+    one = store.load(MINI, use_cache=False).data
+
+    def refuse(*args):
+        raise OSError(11, "Resource temporarily unavailable")
+
+    monkeypatch.setattr(os, call, refuse)
+    monkeypatch.setattr(parallel, "LEAST", 0)
+    assert typed(store.load(MINI).data) == typed(one)
+    assert list(cache_dir.glob("kb-*.json")) and not list(cache_dir.glob(".kb-*"))
+
+
+def test_no_fork_beside_other_threads(monkeypatch):
+    import threading
+
+    monkeypatch.setattr(parallel, "_threaded", parallel._threaded)  # the real one, whatever the fixture did
+    stop = threading.Event()
+    thread = threading.Thread(target=stop.wait)
+    thread.start()
+    try:
+        assert not parallel.worth(10**9, least=0)
+    finally:
+        stop.set()
+        thread.join()
+    assert parallel.worth(10**9, least=0) == (parallel._cores() > 1)

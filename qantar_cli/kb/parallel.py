@@ -149,12 +149,21 @@ def join(head: dict[str, Any], tail: dict[str, Any], first: str, inside: bool) -
 
 
 def _cores() -> int:
-    if not hasattr(os, "fork"):
+    """The cores this process may use, or 1 where it should not fork."""
+    if not hasattr(os, "fork") or _threaded():
         return 1
     try:
         return len(os.sched_getaffinity(0))
     except AttributeError:  # not Linux
         return os.cpu_count() or 1
+
+
+def _threaded() -> bool:
+    """Whether other threads run here (a notebook, a server): a forked child could inherit a held lock."""
+    import sys
+
+    threading = sys.modules.get("threading")  # never imported: no thread was started from Python
+    return threading is not None and threading.active_count() > 1
 
 
 class _Lost:
@@ -184,15 +193,20 @@ class _Child:
     def __enter__(self) -> _Child:
         import signal
 
-        reader, writer = os.pipe()
+        try:
+            reader, writer = os.pipe()
+        except OSError:  # out of file descriptors: nothing is started, and result() is LOST
+            return self
         old = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})  # no Ctrl-C before the child is set
         try:
             pid = os.fork()
             if pid == 0:  # pragma: no cover - the child's coverage is not collected
                 _serve(self.work, reader, writer)
-        except BaseException:
+        except BaseException as error:
             os.close(reader)
             os.close(writer)
+            if isinstance(error, OSError):  # no process to spare (EAGAIN, ENOMEM): result() is LOST
+                return self
             raise
         finally:
             signal.pthread_sigmask(signal.SIG_SETMASK, old)
@@ -203,6 +217,8 @@ class _Child:
     def result(self) -> Any:
         import marshal
 
+        if not self.pid:
+            return _LOST
         with open(self.reader, "rb") as pipe:
             self.reader = -1
             payload = pipe.read()
