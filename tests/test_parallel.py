@@ -92,13 +92,15 @@ def test_every_cut_of_a_broken_file_reads_as_the_whole(text):
             assert joined is not None and typed(joined) == typed(whole), after
 
 
-LINES = ["a:", "b:", "a: 1", "c: [1, 2]", "d: 'q", "  r'", "- x", "- y: 1", "-", "- - 2", "  - z", "  k: v",
+LINES = ["a:", "a:  ", f"{parallel.CONTINUED}: 1", "b:", "a: 1", "c: [1, 2]", "d: 'q", "  r'", "- x", "- y: 1", "-", "- - 2", "  - z", "  k: v",
          "  k:", "    - w", "  w", "# c", "  # c", "", "e: |", "  block", "f: >-", "- 'long", "  quote'", "---"]
 
 
 @given(st.lists(st.sampled_from(["a:", "b: 1", "- x", "- y: 1", "  - z", "  k: v", "# c"]), min_size=1, max_size=8)
        | st.lists(st.sampled_from(LINES), max_size=14))
 @example(["a:", "  - z", "- x"])  # a list whose first item is indented: a column-0 item after it is no item of it
+@example(["a: ", "- x", "- y"])  # spaces after the list's key
+@example(["a:", "- x", "- y", f"{parallel.CONTINUED}: 1"])
 @example(["a:", "- x", "  - z", "- y", "b: 1", "- w"])
 @settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=list(HealthCheck))
 def test_every_cut_of_any_file_reads_as_the_whole(lines):
@@ -125,6 +127,7 @@ C = parallel.CONTINUED
     ("a: 1\n---\nb: 2\n", 1, None),  # a document marker is not cut at
     ("# only\n# comments\nb: 2\nc: 3\n", 0, None),  # the first half would have no mapping
     ("# a comment\nb: 2\nc: 3\n", 13, ("# a comment\nb: 2\n", "c: 3\n", False)),
+    (f"events:\n- x\n- y\n{parallel.CONTINUED}: 1\n", 9, None),  # the key the cut list would be read under
 ])
 def test_where_a_file_is_cut(text, after, expected):
     cut = parallel.halves(text, after)
@@ -135,6 +138,8 @@ def test_where_a_file_is_cut(text, after, expected):
     ({"a": 1}, {"b": 2}, "a: 1\n", False, {"a": 1, "b": 2}),
     ({"a": 1}, {"a": 2}, "a: 1\n", False, None),  # a key written twice
     ({"a": [1]}, {C: [2], "b": 3}, "a:\n- 1\n", True, {"a": [1, 2], "b": 3}),
+    ({"a": [1]}, {C: [2]}, "a:   \n- 1\n", True, {"a": [1, 2]}),  # spaces after the colon
+    ({"a": [1]}, {C: [2]}, "a: # c\n- 1\n", True, None),
     ({"c": 0, "a": [1]}, {C: [2]}, "c: 0\na:\n# note\n\n- 1\n", True, {"c": 0, "a": [1, 2]}),
     ({"a": None}, {C: [2]}, "a:\n# note\n", True, {"a": [2]}),  # the cut came right after the key line
     ({"a": [1]}, {C: [2]}, "a:\n  - 1\n", True, None),  # its first item is indented: the cut one is no item of it
@@ -148,12 +153,33 @@ def test_how_halves_are_joined(head, tail, first, inside, expected):
     assert parallel.join(head, tail, first, inside) == expected
 
 
+FORKED: list[int] = []
+
+
 @pytest.fixture
 def big_enough(monkeypatch):
-    """Every file is read in two processes, on any machine where it can be."""
+    """Every file is read in two processes, on any machine where it can be; the children are kept in FORKED."""
     if not hasattr(os, "fork"):
         pytest.skip("this platform cannot fork: files are always read in one piece")
     monkeypatch.setattr(parallel, "_cores", lambda: 2)
+    FORKED.clear()
+    fork = os.fork
+
+    def recorded():
+        pid = fork()
+        if pid:
+            FORKED.append(pid)
+        return pid
+
+    monkeypatch.setattr(os, "fork", recorded)
+
+
+def assert_reaped():
+    """Every child the test started has ended and been reaped: none runs, none is a zombie."""
+    assert FORKED
+    for pid in FORKED:
+        with pytest.raises(ChildProcessError):
+            os.waitpid(pid, os.WNOHANG)
 
 
 def test_read_in_two_processes_is_the_whole(big_enough):
@@ -169,7 +195,7 @@ def test_a_load_in_two_processes_is_the_load_in_one(big_enough, monkeypatch):
     monkeypatch.setattr(parallel, "LEAST", 0)
     forks = []
     real_fork = os.fork
-    monkeypatch.setattr(os, "fork", lambda: forks.append(1) or real_fork())
+    monkeypatch.setattr(os, "fork", lambda: forks.append(1) or real_fork())  # recorded too (big_enough)
     two = store.parse(data, "qantar.yaml")
     assert forks, "the file was not read in two processes"
     assert typed(two) == typed(one)
@@ -198,8 +224,7 @@ def test_a_lost_child_costs_only_time(big_enough, monkeypatch, action):
     expected = typed(quickyaml.read(text, "kb.yaml"))
     monkeypatch.setattr(quickyaml, "read", _in_child_only(action))
     assert typed(parallel.read(text, "kb.yaml", least=0)) == expected
-    with pytest.raises(ChildProcessError):
-        os.waitpid(-1, os.WNOHANG)  # no child left behind
+    assert_reaped()
 
 
 def test_an_interrupted_read_leaves_no_child(big_enough, monkeypatch):
@@ -217,8 +242,7 @@ def test_an_interrupted_read_leaves_no_child(big_enough, monkeypatch):
     with pytest.raises(KeyboardInterrupt):
         parallel.read(_generated(), "kb.yaml", least=0)
     assert time.monotonic() - start < 10
-    with pytest.raises(ChildProcessError):
-        os.waitpid(-1, os.WNOHANG)
+    assert_reaped()
 
 
 def test_one_core_or_a_small_file_is_read_in_one_piece(monkeypatch):
@@ -258,7 +282,7 @@ def test_a_load_with_its_records_encoded_beside_is_the_load_in_one(big_enough, c
     monkeypatch.setattr(parallel, "LEAST", 0)
     forks = []
     real_fork = os.fork
-    monkeypatch.setattr(os, "fork", lambda: forks.append(1) or real_fork())
+    monkeypatch.setattr(os, "fork", lambda: forks.append(1) or real_fork())  # recorded too (big_enough)
     kb = store.load(path)
     assert len(forks) == 2, "read and written beside this process"
     assert typed(kb.data) == typed(one)
@@ -276,8 +300,7 @@ def test_a_file_with_problems_read_in_two_reports_as_in_one(big_enough, cache_di
         store.load(path)
     assert two.value.lines() == one.value.lines()
     assert not list(cache_dir.glob("kb-*.json")) and not list(cache_dir.glob(".kb-*"))
-    with pytest.raises(ChildProcessError):
-        os.waitpid(-1, os.WNOHANG)
+    assert_reaped()
 
 
 @pytest.mark.parametrize("when", ["staged", "interrupted"])
@@ -310,8 +333,7 @@ def test_a_staged_entry_is_never_left_behind(big_enough, cache_dir, monkeypatch,
     else:
         store.load(MINI)
         _entry(cache_dir)  # written by this process instead
-    with pytest.raises(ChildProcessError):
-        os.waitpid(-1, os.WNOHANG)
+    assert_reaped()
 
 
 def test_a_lost_encoder_costs_only_time(big_enough, cache_dir, monkeypatch):
@@ -358,3 +380,70 @@ def test_no_fork_beside_other_threads(monkeypatch):
         stop.set()
         thread.join()
     assert parallel.worth(10**9, least=0) == (parallel._cores() > 1)
+
+
+def test_ctrl_c_while_forking_leaves_no_child_no_pipe_and_no_file(big_enough, cache_dir, monkeypatch):
+    """A Ctrl-C that comes while the child is being started (held back until it is) ends the child too."""
+    real_fork = os.fork
+
+    def fork():
+        os.kill(os.getpid(), signal.SIGINT)  # held back: SIGINT is blocked until the child is set
+        return real_fork()
+
+    monkeypatch.setattr(os, "fork", fork)
+    monkeypatch.setattr(parallel, "LEAST", 0)
+    before = set(os.listdir("/proc/self/fd"))
+    handler = signal.signal(signal.SIGINT, signal.default_int_handler)  # whatever other tests left
+    try:
+        with pytest.raises(KeyboardInterrupt):
+            store.load(MINI)
+    finally:
+        signal.signal(signal.SIGINT, handler)
+    assert_reaped()
+    assert set(os.listdir("/proc/self/fd")) <= before
+    assert not list(cache_dir.glob(".kb-*")) and not list(cache_dir.glob("kb-*"))
+
+
+def test_what_an_ended_process_left_staged_is_removed(cache_dir):
+    from qantar_cli.kb import cache
+
+    pid = os.fork()
+    if pid == 0:
+        os._exit(0)
+    os.waitpid(pid, 0)  # a process that has ended
+    cache_dir.mkdir()
+    ended = cache_dir / f".kb-{pid}-0123456789ab.tmp"
+    ended.write_bytes(cache.MAGIC + b"half of an entry")
+    killed_at_once = cache_dir / f".kb-{pid}-0123456789ac.tmp"
+    killed_at_once.write_bytes(b"")
+    running = cache_dir / f".kb-{os.getpid()}-0123456789ab.tmp"
+    running.write_bytes(cache.MAGIC)
+    theirs = [cache_dir / f".kb-{pid}-0123456789ad.tmp", cache_dir / f".kb-{pid}-nothex.tmp"]
+    theirs[0].write_bytes(b"someone else's")
+    theirs[1].write_bytes(cache.MAGIC)
+    store.load(MINI)
+    assert not ended.exists() and not killed_at_once.exists()
+    assert running.exists() and all(path.exists() for path in theirs)
+
+
+def test_children_reaped_unseen_are_never_started(monkeypatch):
+    monkeypatch.setattr(parallel, "_threaded", lambda: False)
+    old = signal.signal(signal.SIGCHLD, signal.SIG_IGN)
+    try:
+        assert parallel._cores() == 1
+        text = _generated()
+        assert typed(parallel.read(text, "kb.yaml", least=0)) == typed(quickyaml.read(text, "kb.yaml"))
+    finally:
+        signal.signal(signal.SIGCHLD, old)
+
+
+def test_a_child_reaped_by_someone_else_is_lost(big_enough, monkeypatch):
+    real_waitpid = os.waitpid
+
+    def waitpid(pid, options):
+        real_waitpid(pid, options)
+        raise ChildProcessError(10, "No child processes")
+
+    monkeypatch.setattr(os, "waitpid", waitpid)
+    with parallel.beside(lambda: 1) as child:
+        assert child.result() is parallel.LOST

@@ -83,3 +83,16 @@ def test_the_changes_do_break_rules():
             else:
                 holder[key] = before
     assert agree(ROOT)
+
+
+def test_text_of_a_subclass_of_str_is_text():
+    class Text(str):
+        pass
+
+    citation = ROOT["events"][0]["citations"][0]
+    before = citation["source"]
+    citation["source"] = Text("no-such-id")
+    try:
+        assert not agree(ROOT)
+    finally:
+        citation["source"] = before

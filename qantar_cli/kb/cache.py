@@ -361,8 +361,16 @@ def _checksum(head: bytes, payload: bytes | memoryview) -> bytes:
 
 
 def _prune(folder: str, suffix: str) -> None:
-    """Keep the ``KEEP`` newest entries with ``suffix``; delete only older files this module wrote."""
+    """Keep the ``KEEP`` newest entries with ``suffix``; delete only older files this module wrote.
+
+    Also delete what a process that has ended left staged (``staging``):
+    killed (SIGTERM, SIGKILL) between ``stage`` and ``publish``.
+    """
+    import re
+
+    staged = re.compile(_STAGED)
     ours = []
+    stale = []
     with os.scandir(folder) as found:
         for entry in found:
             name = entry.name
@@ -370,11 +378,40 @@ def _prune(folder: str, suffix: str) -> None:
                 mtime = _written_here(entry.path, name)
                 if mtime is not None:
                     ours.append((mtime, entry.path))
-    for _, path in sorted(ours, reverse=True)[KEEP:]:
+            elif staged.fullmatch(name) and not _alive(int(name.split("-")[1])) and _staged_here(entry.path):
+                stale.append(entry.path)
+    for path in [path for _, path in sorted(ours, reverse=True)[KEEP:]] + stale:
         try:
             os.unlink(path)  # removes the name only: unlink never follows a link
         except OSError:
             pass
+
+
+_STAGED = r"\.kb-[0-9]{1,10}-[0-9a-f]{12}\.tmp"  # what ``staging`` names
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except (OSError, OverflowError):  # another user's process (EPERM), or no pid at all
+        return pid > 0
+    return True
+
+
+def _staged_here(path: str) -> bool:
+    """Whether a staged file is one this module writes: a regular file, empty (killed at once) or sealed."""
+    try:
+        fd = os.open(path, _READ)
+    except OSError:
+        return False
+    try:
+        return stat.S_ISREG(os.fstat(fd).st_mode) and os.read(fd, len(MAGIC)) in (b"", MAGIC)
+    except OSError:
+        return False
+    finally:
+        os.close(fd)
 
 
 def _written_here(path: str, name: str) -> int | None:

@@ -81,7 +81,7 @@ def read(text: str, name: str, *, least: int | None = None) -> dict[str, Any] | 
 
 
 #: The key the second half of a list cut in two is read under (``join`` gives it back to its list).
-#: A file with a top-level key of this name is only read in one piece.
+#: A list is not cut where a top-level key of this name follows.
 CONTINUED = "qantar_continued_list"
 
 
@@ -105,7 +105,7 @@ def halves(text: str, after: int | None = None) -> tuple[int, bool] | None:
         return None  # nothing but comments (or list items) before the cut: the first half is no mapping
     if _TOP_KEY.match(text, at):
         return at, False
-    if text.startswith(("- ", "-\n"), at):
+    if text.startswith(("- ", "-\n"), at) and text.find(f"\n{CONTINUED}:", at) == -1:
         return at, True
     return None
 
@@ -127,11 +127,9 @@ def join(head: dict[str, Any], tail: dict[str, Any], first: str, inside: bool) -
         key = next(reversed(head), None)
         if key is None or next(iter(tail), None) != CONTINUED:
             return None
-        line = f"{key}:\n"
-        start = 0 if first.startswith(line) else first.rfind(f"\n{line}") + 1
-        if not start and not first.startswith(line):
+        after_key = _key_line_end(first, key)
+        if after_key is None:
             return None
-        after_key = start + len(line)
         before, more = head[key], tail.pop(CONTINUED)
         if not isinstance(more, list):
             return None
@@ -148,14 +146,31 @@ def join(head: dict[str, Any], tail: dict[str, Any], first: str, inside: bool) -
     return head
 
 
+def _key_line_end(text: str, key: str) -> int | None:
+    """Where the line after the top-level line ``key:`` (with nothing after its colon but spaces) starts."""
+    start = 0 if text.startswith(f"{key}:") else text.rfind(f"\n{key}:") + 1
+    if not start and not text.startswith(f"{key}:"):
+        return None
+    end = text.find("\n", start)
+    if end == -1 or text[start + len(key) + 1:end].strip(" "):
+        return None
+    return end + 1
+
+
 def _cores() -> int:
-    """The cores this process may use, or 1 where it should not fork."""
-    if not hasattr(os, "fork") or _threaded():
+    """The cores this process may use, or 1 where it should not fork.
+
+    Only on Linux: elsewhere (macOS) a child forked without ``exec`` may
+    crash once system frameworks are loaded, and Windows has no ``fork``.
+    Not beside other threads, nor where children are reaped unseen
+    (``SIGCHLD`` ignored: their exit could not be read).
+    """
+    import signal
+    import sys
+
+    if not sys.platform.startswith("linux") or _threaded() or signal.getsignal(signal.SIGCHLD) == signal.SIG_IGN:
         return 1
-    try:
-        return len(os.sched_getaffinity(0))
-    except AttributeError:  # not Linux
-        return os.cpu_count() or 1
+    return len(os.sched_getaffinity(0))
 
 
 def _threaded() -> bool:
@@ -199,19 +214,22 @@ class _Child:
             return self
         old = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})  # no Ctrl-C before the child is set
         try:
-            pid = os.fork()
+            try:
+                pid = os.fork()
+            except OSError:  # no process to spare (EAGAIN, ENOMEM): result() is LOST
+                os.close(reader)
+                os.close(writer)
+                return self
             if pid == 0:  # pragma: no cover - the child's coverage is not collected
                 _serve(self.work, reader, writer)
-        except BaseException as error:
-            os.close(reader)
             os.close(writer)
-            if isinstance(error, OSError):  # no process to spare (EAGAIN, ENOMEM): result() is LOST
-                return self
-            raise
+            self.pid, self.reader = pid, reader
         finally:
-            signal.pthread_sigmask(signal.SIG_SETMASK, old)
-        os.close(writer)
-        self.pid, self.reader = pid, reader
+            try:
+                signal.pthread_sigmask(signal.SIG_SETMASK, old)  # a Ctrl-C that came meanwhile is raised here
+            except BaseException:
+                self.__exit__()
+                raise
         return self
 
     def result(self) -> Any:
@@ -219,21 +237,28 @@ class _Child:
 
         if not self.pid:
             return _LOST
-        with open(self.reader, "rb") as pipe:
-            self.reader = -1
+        reader, self.reader = self.reader, -1  # closed below, once only, whatever interrupts
+        with open(reader, "rb") as pipe:
             payload = pipe.read()
-        _, status = os.waitpid(self.pid, 0)
-        self.pid = 0
-        if not os.WIFEXITED(status) or os.WEXITSTATUS(status) != 0:
+        status = self._reap()
+        if status is None or not os.WIFEXITED(status) or os.WEXITSTATUS(status) != 0:
             return _LOST
         try:
             return marshal.loads(payload)
         except (EOFError, ValueError, TypeError):
             return _LOST
 
+    def _reap(self) -> int | None:
+        pid, self.pid = self.pid, 0
+        try:
+            return os.waitpid(pid, 0)[1]
+        except ChildProcessError:  # reaped by someone else: its exit is unknown
+            return None
+
     def __exit__(self, *exc: object) -> None:
         if self.reader != -1:
-            os.close(self.reader)
+            reader, self.reader = self.reader, -1
+            os.close(reader)
         if self.pid:
             import signal
 
@@ -241,7 +266,7 @@ class _Child:
                 os.kill(self.pid, signal.SIGKILL)
             except OSError:
                 pass
-            os.waitpid(self.pid, 0)
+            self._reap()
 
 
 def _serve(work: Callable[[], Any], reader: int, writer: int) -> None:  # pragma: no cover - runs in the child

@@ -121,8 +121,8 @@ def _clean_fields(records: list[dict[str, Any]], fields: tuple[Field, ...], ids:
             values = [v for value in present for v in (value if isinstance(value, list) else (value,))]
         else:
             values = present
-        texts = {v for v in values if v.__class__ is str}
-        others = [v for v in values if v.__class__ is not str]  # a checked field's values are text in a valid file
+        texts = {v for v in values if isinstance(v, str)}
+        others = [v for v in values if not isinstance(v, str)]  # a checked field's values are text in a valid file
         if f.ref is not None and not texts <= ids[f.ref]:
             return False
         if f.date:

@@ -97,7 +97,7 @@ class _Writer:
                 out.append(f"{pad}if not {self.function(target, ref)}({var}): return False")
         known = self.types(schema, var, pad, out)
         if "enum" in schema:
-            if known is str:
+            if known is str and all(isinstance(e, str) for e in schema["enum"]):
                 out.append(f"{pad}if {var} not in {self.constant(frozenset(schema['enum']))}: return False")
             else:
                 out.append(f"{pad}if {var}.__class__ is bool or {var} not in {self.constant(tuple(schema['enum']))}: "
@@ -154,6 +154,7 @@ class _Writer:
             out.append(f"{pad}if isinstance({var}, list):")
             level += 1
             pad += "    "
+            out.append(f"{pad}pass")  # a block even if nothing below writes into it
         if "minItems" in schema:
             out.append(f"{pad}if len({var}) < {self.constant(schema['minItems'])}: return False")
         if "items" in schema:
@@ -169,6 +170,7 @@ class _Writer:
             out.append(f"{pad}if isinstance({var}, dict):")
             level += 1
             pad += "    "
+            out.append(f"{pad}pass")
         properties: dict[str, Any] = schema.get("properties", {})
         required = schema.get("required", [])
         if required:
