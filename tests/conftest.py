@@ -63,3 +63,11 @@ def assert_usage_error(run: Run, *fragments: str, code: int = 2) -> None:
     assert "Traceback" not in run.stderr
     for fragment in fragments:
         assert fragment in run.stderr, run.stderr
+
+
+@pytest.fixture
+def cache_dir(tmp_path, monkeypatch):
+    """A cache directory of the test's own (not yet created)."""
+    folder = tmp_path / "cache"
+    monkeypatch.setenv("QANTAR_CACHE_DIR", str(folder))
+    return folder

@@ -20,13 +20,6 @@ from qantar_cli.kb import cache, yamlread
 EXPECTED = load(MINI, use_cache=False).data
 
 
-@pytest.fixture
-def cache_dir(tmp_path, monkeypatch):
-    folder = tmp_path / "cache"
-    monkeypatch.setenv("QANTAR_CACHE_DIR", str(folder))
-    return folder
-
-
 def entries(folder):
     return sorted(folder.glob("kb-*.json")) if folder.exists() else []
 

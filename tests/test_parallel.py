@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import signal
+import threading
 import time
 
 import pytest
@@ -260,13 +261,6 @@ def test_one_core_or_a_small_file_is_read_in_one_piece(monkeypatch):
 # -- the cache entry written beside the checks (store.examine's ``write``) ---------------------------------
 
 
-@pytest.fixture
-def cache_dir(tmp_path, monkeypatch):
-    folder = tmp_path / "cache"
-    monkeypatch.setenv("QANTAR_CACHE_DIR", str(folder))
-    return folder
-
-
 def _entry(folder):
     [found] = folder.glob("kb-*.json")
     assert not list(folder.glob(".kb-*")), "no staged file left behind"
@@ -368,8 +362,6 @@ def test_no_process_or_pipe_to_spare_costs_only_time(big_enough, cache_dir, monk
 
 
 def test_no_fork_beside_other_threads(monkeypatch):
-    import threading
-
     monkeypatch.setattr(parallel, "_threaded", parallel._threaded)  # the real one, whatever the fixture did
     stop = threading.Event()
     thread = threading.Thread(target=stop.wait)
@@ -387,7 +379,9 @@ def test_ctrl_c_while_forking_leaves_no_child_no_pipe_and_no_file(big_enough, ca
     real_fork = os.fork
 
     def fork():
-        os.kill(os.getpid(), signal.SIGINT)  # held back: SIGINT is blocked until the child is set
+        # To this thread, which holds it back until the child is set (a signal to the process could go to
+        # another thread of the test runner: qantar never forks beside other threads, the tests here may).
+        signal.pthread_kill(threading.get_ident(), signal.SIGINT)
         return real_fork()
 
     monkeypatch.setattr(os, "fork", fork)

@@ -149,12 +149,8 @@ class _Writer:
 
     def items(self, schema: dict[str, Any], var: str, level: int, out: list[str], depth: int,
               known: type | None) -> None:
+        level = _guard(var, list, known, level, out)
         pad = "    " * level
-        if known is not list:
-            out.append(f"{pad}if isinstance({var}, list):")
-            level += 1
-            pad += "    "
-            out.append(f"{pad}pass")  # a block even if nothing below writes into it
         if "minItems" in schema:
             out.append(f"{pad}if len({var}) < {self.constant(schema['minItems'])}: return False")
         if "items" in schema:
@@ -165,12 +161,8 @@ class _Writer:
 
     def fields(self, schema: dict[str, Any], var: str, level: int, out: list[str], depth: int,
                known: type | None) -> None:
+        level = _guard(var, dict, known, level, out)
         pad = "    " * level
-        if known is not dict:
-            out.append(f"{pad}if isinstance({var}, dict):")
-            level += 1
-            pad += "    "
-            out.append(f"{pad}pass")
         properties: dict[str, Any] = schema.get("properties", {})
         required = schema.get("required", [])
         if required:
@@ -194,3 +186,13 @@ class _Writer:
             return
         names = [self.function(o) for o in options]
         out.append(f"{pad}if not ({' or '.join(f'{n}({var})' for n in names)}): return False")
+
+
+def _guard(var: str, kind: type, known: type | None, level: int, out: list[str]) -> int:
+    """Open ``if isinstance(var, kind):`` unless ``var`` is known to be one; the level to write at then."""
+    if known is kind:
+        return level
+    pad = "    " * level
+    out.append(f"{pad}if isinstance({var}, {kind.__name__}):")
+    out.append(f"{pad}    pass")  # a block even if nothing below writes into it
+    return level + 1
