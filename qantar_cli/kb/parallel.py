@@ -2,12 +2,12 @@
 
 Two steps of a first (uncached) load of a large file run in two processes
 where the machine has a second core: reading it (``read``), and, while the
-records are checked here, building and encoding them for the cache in a
+records are checked here, building them and writing the cache entry in a
 forked child (``beside``, used by ``store.examine``).
 
 ``quickyaml`` reads about 20 MB a second. A file several times the bundled
-one is therefore read in two halves:
-a forked child reads the second half while this process reads the first,
+one is therefore read in two halves: a forked child reads the second half
+while this process reads the first,
 and sends back what it read (``marshal``, over a pipe of its own; nothing
 is written to disk). The answer is the one ``quickyaml.read`` gives for
 the whole file, or None, exactly as it gives it (``tests/test_parallel.py``):
@@ -26,8 +26,8 @@ the whole file, or None, exactly as it gives it (``tests/test_parallel.py``):
   reaps it on any way out.
 
 Below ``LEAST`` characters, where forking costs more than it saves, on a
-single core and where ``os.fork`` does not exist, everything is done in this
-process, in one piece (``worth``).
+single core, off Linux, beside other threads and where children are reaped
+unseen, everything is done in this process, in one piece (``worth``).
 """
 
 from __future__ import annotations
