@@ -168,16 +168,11 @@ def get_parts(cache_key: str, names: tuple[str, ...]) -> dict[str, memoryview] |
     found = _verified(cache_key, "json")
     if found is None:
         return None
-    return parts(*found, names)
-
-
-def parts(blob: bytes, start: int, names: tuple[str, ...]) -> dict[str, memoryview] | None:
-    """The collections' texts in a payload that starts at ``start`` in ``blob`` (see ``get_parts``)."""
-    # The bytes are searched in place: each part is a view, nothing is copied.
+    blob, start = found  # the entry's bytes, searched in place: each part is a view, nothing is copied
     if not blob.startswith(b"{", start) or not blob.endswith(b"}"):
         return None
     start += 1
-    found = {}
+    parts = {}
     for i, name in enumerate(names):
         head = (b"," if i else b"") + json.dumps(name).encode() + b":"
         if not blob.startswith(head, start):
@@ -186,9 +181,9 @@ def parts(blob: bytes, start: int, names: tuple[str, ...]) -> dict[str, memoryvi
         if (end == -1) != (i == len(names) - 1):  # a newline after each part but the last
             return None
         end = len(blob) - 1 if end == -1 else end
-        found[name] = memoryview(blob)[start + len(head):end]
+        parts[name] = memoryview(blob)[start + len(head):end]
         start = end + 1
-    return found
+    return parts
 
 
 def decode_part(text: memoryview) -> list[dict[str, Any]] | None:
@@ -402,16 +397,8 @@ def _alive(pid: int) -> bool:
 
 def _staged_here(path: str) -> bool:
     """Whether a staged file is one this module writes: a regular file, empty (killed at once) or sealed."""
-    try:
-        fd = os.open(path, _READ)
-    except OSError:
-        return False
-    try:
-        return stat.S_ISREG(os.fstat(fd).st_mode) and os.read(fd, len(MAGIC)) in (b"", MAGIC)
-    except OSError:
-        return False
-    finally:
-        os.close(fd)
+    found = _start_of(path, len(MAGIC))
+    return found is not None and found[1] in (b"", MAGIC)
 
 
 def _written_here(path: str, name: str) -> int | None:
@@ -420,6 +407,15 @@ def _written_here(path: str, name: str) -> int | None:
     Format 1 entries were bare JSON, ``{"key":"<key>","data":...}``.
     """
     legacy = b'{"key":"' + name[3:67].encode() + b'","data":'
+    found = _start_of(path, len(legacy))
+    if found is None:
+        return None
+    mtime, start = found
+    return mtime if start.startswith(MAGIC) or start == legacy else None
+
+
+def _start_of(path: str, size: int) -> tuple[int, bytes] | None:
+    """The mtime and first ``size`` bytes of a regular file (never through a link), or None."""
     try:
         fd = os.open(path, _READ)
     except OSError:
@@ -428,9 +424,8 @@ def _written_here(path: str, name: str) -> int | None:
         info = os.fstat(fd)
         if not stat.S_ISREG(info.st_mode):
             return None
-        start = os.read(fd, len(legacy))
+        return info.st_mtime_ns, os.read(fd, size)
     except OSError:
         return None
     finally:
         os.close(fd)
-    return info.st_mtime_ns if start.startswith(MAGIC) or start == legacy else None

@@ -73,7 +73,7 @@ def read(text: str, name: str, *, least: int | None = None) -> dict[str, Any] | 
         if head is None:
             return None
         tail = child.result()
-    if tail is _LOST:
+    if tail is LOST:
         tail = quickyaml.read(second_half(text, at, inside), name)
     if tail is None:
         return None
@@ -185,7 +185,7 @@ class _Lost:
     """The child's result never came: it failed, was killed or sent something short."""
 
 
-LOST = _LOST = _Lost()
+LOST = _Lost()
 
 
 def beside(work: Callable[[], Any]) -> _Child:
@@ -236,17 +236,17 @@ class _Child:
         import marshal
 
         if not self.pid:
-            return _LOST
+            return LOST
         reader, self.reader = self.reader, -1  # closed below, once only, whatever interrupts
         with open(reader, "rb") as pipe:
             payload = pipe.read()
         status = self._reap()
         if status is None or not os.WIFEXITED(status) or os.WEXITSTATUS(status) != 0:
-            return _LOST
+            return LOST
         try:
             return marshal.loads(payload)
         except (EOFError, ValueError, TypeError):
-            return _LOST
+            return LOST
 
     def _reap(self) -> int | None:
         pid, self.pid = self.pid, 0

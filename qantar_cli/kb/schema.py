@@ -193,11 +193,7 @@ class Validator:
 
     def _resolve(self, ref: str) -> Check:
         if ref not in self._refs:
-            if not ref.startswith("#/"):
-                raise ValueError(f"only local $ref is supported, not {ref!r}")
-            target: Any = self.root
-            for part in ref[2:].split("/"):
-                target = target[part]
+            target = resolve(self.root, ref)
             slot: list[Check] = []
 
             def forward(v: Any, p: Path, out: Issues) -> None:  # for cycles: the check is compiled below
@@ -373,6 +369,16 @@ class Validator:
                     out.add(p + (key,), _unknown_field, key, known)
 
         return check
+
+
+def resolve(root: dict[str, Any], ref: str) -> dict[str, Any]:
+    """The schema a local ``$ref`` (``#/definitions/id``) points to in ``root``."""
+    if not ref.startswith("#/"):
+        raise ValueError(f"only local $ref is supported, not {ref!r}")
+    target: Any = root
+    for part in ref[2:].split("/"):
+        target = target[part]
+    return dict(target)
 
 
 def format_path(path: Path) -> str:

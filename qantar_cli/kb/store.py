@@ -6,7 +6,6 @@ raises ``DataError`` listing every problem as ``file:line: message``.
 
 from __future__ import annotations
 
-import contextlib
 import functools
 import json
 import os
@@ -114,6 +113,7 @@ def examine(data: bytes, name: str, write: Callable[[dict[str, list[Record]]], A
     there, while this one checks them and then builds its own; what it
     returns is ``Examined.written``. Elsewhere it is left to the caller.
     """
+    import contextlib
     import gc
 
     from ..errors import Problem, Problems

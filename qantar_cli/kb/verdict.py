@@ -23,7 +23,7 @@ import math
 from collections.abc import Callable
 from typing import Any
 
-from .schema import _PYTHON_TYPES, SUPPORTED, ecma_regex
+from .schema import _PYTHON_TYPES, SUPPORTED, ecma_regex, resolve
 
 Test = Callable[[Any], bool]
 
@@ -71,14 +71,6 @@ class _Writer:
         self.lines += [f"def {name}(v):", *body, "    return True", ""]
         return name
 
-    def resolve(self, ref: str) -> dict[str, Any]:
-        if not ref.startswith("#/"):
-            raise ValueError(f"only local $ref is supported, not {ref!r}")
-        target: Any = self.root
-        for part in ref[2:].split("/"):
-            target = target[part]
-        return dict(target)
-
     # -- statements: each appends lines that ``return False`` unless ``var`` meets the schema ---------
 
     def check(self, schema: dict[str, Any], var: str, level: int, out: list[str], depth: int) -> None:
@@ -88,7 +80,7 @@ class _Writer:
         pad = "    " * level
         if "$ref" in schema:
             ref = schema["$ref"]
-            target = self.resolve(ref)
+            target = resolve(self.root, ref)
             if not {"items", "properties", "required"} & set(target) and ref not in self.inlining:
                 self.inlining.add(ref)  # a value, not a record: checked in line (once per chain of refs)
                 self.check(target, var, level, out, depth)

@@ -267,8 +267,7 @@ class _Page:
         out.append('<table class="records events">')
         count = f"{len(events)} event" + ("" if len(events) == 1 else "s")
         out.append(f"<caption class=\"vh\">{count}, in order</caption>")
-        out.append('<thead><tr><th scope="col">Date</th><th scope="col">What happened</th>'
-                   '<th scope="col">Where</th></tr></thead>\n<tbody>')
+        out.append(_head(("Date", "What happened", "Where")))
         for e in events:
             when = _text(e["date"]) + (f"<br>– {_text(e['end_date'])}" if e["end_date"] else "") \
                 + (f"<br>{_text(e['time'])}" if e["time"] else "")
@@ -407,7 +406,11 @@ class _Page:
 
 def _table_section(key: str, heading: str, intro: str, headers: tuple[str, ...]) -> list[str]:
     """The opening of a section holding one table of records: heading, a sentence, the column headers."""
-    columns = "".join(f'<th scope="col">{_text(h)}</th>' for h in headers)
     return [f'<section id="{key}" aria-labelledby="{key}-h">', f'<h2 id="{key}-h">{_text(heading)}</h2>',
-            f"<p>{_text(intro)}</p>", f'<table class="records {key}">',
-            f"<thead><tr>{columns}</tr></thead>\n<tbody>"]
+            f"<p>{_text(intro)}</p>", f'<table class="records {key}">', _head(headers)]
+
+
+def _head(headers: tuple[str, ...]) -> str:
+    """A records table's column headers, and the opening of its body."""
+    columns = "".join(f'<th scope="col">{_text(h)}</th>' for h in headers)
+    return f"<thead><tr>{columns}</tr></thead>\n<tbody>"
