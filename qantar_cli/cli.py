@@ -134,9 +134,17 @@ class App:
         from .kb.store import load
 
         try:
-            return load(self.data)
+            # A large file's first load writes its cache entry beside this process while the
+            # command answers; ``settle`` (at the end of the command) waits for it.
+            return load(self.data, defer_cache=True)
         except DataError as exc:
             raise DataProblem(exc) from None
+
+    def settle(self, complete: bool = True) -> None:
+        """Finish the knowledge base's cache entry, if it was loaded and left one on its way."""
+        kb = self.__dict__.get("kb")
+        if kb is not None:
+            kb.settle(complete)
 
     def select(self, key: str, renamed: dict[str, str] | None = None, **criteria: Any) -> list[dict[str, Any]]:
         from .find.query import select
@@ -437,10 +445,25 @@ def drawing_a_table() -> None:
         paging.table = True
 
 
+def _settle(ctx: click.Context, complete: bool = True) -> None:
+    app = ctx.obj
+    if isinstance(app, App):
+        app.settle(complete)
+
+
 class QantarGroup(click.Group):
     """A group whose ``main`` maps every ending to its exit code, quietly."""
 
     def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return self._answer(ctx)
+        except KeyboardInterrupt:
+            _settle(ctx, complete=False)
+            raise
+        finally:
+            _settle(ctx)  # once answered, however: the cache entry of a first load is finished
+
+    def _answer(self, ctx: click.Context) -> Any:
         # Click turns a failed write into exit 1 before ``main`` sees it; a
         # reader that stopped early (`| head`) is not an error.
         try:

@@ -132,3 +132,21 @@ def test_an_event_id_begins_with_the_events_own_date(tmp_path):
     bad.write_text(text, encoding="utf-8")
     run = invoke("validate", str(bad), data=None, ok=False)
     assert run.code == 1 and "does not begin with the event's date 2022-01-01" in run.stdout + run.stderr
+
+
+@pytest.mark.parametrize("order", ["as described", "reversed"])
+def test_collections_built_one_by_one_are_those_built_at_once(order):
+    """``store.Built`` builds a collection when it is first read: in any order, the records ``build`` makes."""
+    import yaml
+
+    from qantar_cli.kb import store
+    from qantar_cli.kb.files import bundled_path
+
+    with open(bundled_path(), encoding="utf-8") as handle:
+        root = yaml.safe_load(handle)
+    whole = store.build(root)
+    lazily = store.Built(root)
+    keys = list(lazily.keys) if order == "as described" else list(reversed(lazily.keys))
+    assert {key: lazily.fetch(key) for key in keys} == whole
+    assert all(lazily.fetch(key) is lazily.fetch(key) for key in keys), "each built once"
+    assert list(lazily.all()) == list(whole)

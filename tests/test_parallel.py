@@ -348,6 +348,83 @@ def test_a_lost_encoder_costs_only_time(big_enough, cache_dir, monkeypatch):
     assert typed(store.load(MINI).data) == typed(one)  # and read from there
 
 
+# -- an entry finished after the answer (load(defer_cache=True), as the command line loads) ----------------
+
+
+def _nothing_staged_or_published(folder):
+    return not list(folder.glob("kb-*.json")) and not list(folder.glob(".kb-*"))
+
+
+def test_a_deferred_entry_is_put_in_place_when_settled(big_enough, cache_dir, monkeypatch):
+    one = store.load(MINI, use_cache=False).data
+    monkeypatch.setattr(parallel, "LEAST", 0)
+    kb = store.load(MINI, defer_cache=True)
+    assert kb.writing is not None
+    assert typed(kb.data) == typed(one), "the records are there before the entry is"
+    assert not list(cache_dir.glob("kb-*.json")), "put in place only by settle"
+    kb.settle()
+    kb.settle()  # once is all it does
+    _entry(cache_dir)
+    assert_reaped()
+    assert typed(store.load(MINI).data) == typed(one)  # and read from there
+
+
+def test_a_deferred_entry_abandoned_leaves_nothing(big_enough, cache_dir, monkeypatch):
+    monkeypatch.setattr(parallel, "LEAST", 0)
+    kb = store.load(MINI, defer_cache=True)
+    kb.settle(complete=False)
+    kb.settle()  # nothing left to finish
+    assert _nothing_staged_or_published(cache_dir)
+    assert_reaped()
+
+
+def test_a_deferred_entry_whose_writer_is_lost_is_written_when_settled(big_enough, cache_dir, monkeypatch):
+    one = store.load(MINI, use_cache=False).data
+    parent = os.getpid()
+    real = store.build
+
+    def build(root, *args):
+        if os.getpid() != parent:
+            os._exit(5)
+        return real(root, *args)
+
+    monkeypatch.setattr(store, "build", build)
+    monkeypatch.setattr(parallel, "LEAST", 0)
+    kb = store.load(MINI, defer_cache=True)
+    kb.settle()
+    _entry(cache_dir)
+    assert typed(store.load(MINI).data) == typed(one)
+    assert_reaped()
+
+
+@pytest.mark.parametrize("args", [["timeline", "--json"], ["timeline", "--region", "nowhere-at-all"]],
+                         ids=["answered", "usage error after loading"])
+def test_the_command_line_finishes_the_entry_it_deferred(big_enough, cache_dir, monkeypatch, args):
+    from conftest import invoke
+
+    monkeypatch.setattr(parallel, "LEAST", 0)
+    run = invoke(*args, ok=False)
+    assert run.code == (0 if "--json" in args else 2), run.stderr
+    _entry(cache_dir)
+    assert_reaped()
+
+
+def test_ctrl_c_after_a_deferred_load_leaves_nothing(big_enough, cache_dir, monkeypatch):
+    from conftest import invoke
+
+    from qantar_cli.find import query
+
+    def interrupted(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(query, "select", interrupted)
+    monkeypatch.setattr(parallel, "LEAST", 0)
+    run = invoke("timeline", "--json", ok=False)
+    assert run.code == 130 and run.stdout == "" and "Traceback" not in run.stderr
+    assert _nothing_staged_or_published(cache_dir)
+    assert_reaped()
+
+
 @pytest.mark.parametrize("call", ["fork", "pipe"])
 def test_no_process_or_pipe_to_spare_costs_only_time(big_enough, cache_dir, monkeypatch, call):
     one = store.load(MINI, use_cache=False).data

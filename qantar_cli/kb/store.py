@@ -66,18 +66,24 @@ class Examined:
         self._lines = lines
         self._text = text
         self.problems = problems
-        #: What ``examine``'s ``write`` returned, when it ran beside this process (else None).
-        self.written: Any = None
+        #: The second process running ``examine``'s ``write``, for a large file without problems (else None):
+        #: its ``result()`` is what ``write`` returned (or ``parallel.LOST``), and leaving it ends it.
+        self.beside: Any = None
 
     @property
     def records(self) -> dict[str, list[Record]] | None:
         """The records in contract form (built when first asked for), or None if there are problems."""
         return None if self.problems else self.built
 
-    @functools.cached_property
+    @property
     def built(self) -> dict[str, list[Record]]:
         """The records in contract form, for a file without problems."""
-        return build(self.root)
+        return self.lazily.all()
+
+    @functools.cached_property
+    def lazily(self) -> Built:
+        """The records in contract form, for a file without problems, each collection built when first read."""
+        return Built(self.root)
 
     @property
     def lines(self) -> Lines:
@@ -110,8 +116,9 @@ def examine(data: bytes, name: str, write: Callable[[dict[str, list[Record]]], A
     ``write``, when given, is what the caller will do with the records (the
     store writes them to the cache). For a large file read without a problem
     it runs in a second process (``parallel.beside``) on the records built
-    there, while this one checks them and then builds its own; what it
-    returns is ``Examined.written``. Elsewhere it is left to the caller.
+    there, while this one checks them; that process is ``Examined.beside``,
+    still running, which the caller waits for or ends. Elsewhere ``write``
+    is left to the caller.
     """
     import contextlib
     import gc
@@ -128,8 +135,9 @@ def examine(data: bytes, name: str, write: Callable[[dict[str, list[Record]]], A
         validator = Validator(_schema())
         quick = parallel.read(text, name)  # quickyaml's reading, in two processes for a large file
         if quick is not None:
-            apart = write is not None and parallel.worth(len(text))
-            with parallel.beside(lambda: write(build(quick))) if write and apart else contextlib.nullcontext() as other:
+            with contextlib.ExitStack() as stack:
+                other = (stack.enter_context(parallel.beside(lambda: write(build(quick))))
+                         if write is not None and parallel.worth(len(text)) else None)
                 # Only whether there is any problem matters here. Compiling the schema to source
                 # (``verdict``) costs about 10 ms and halves the checking: worth it for a large file.
                 clean = (verdict.compile_test(validator.root)(quick) if len(text) >= _LARGE
@@ -137,9 +145,8 @@ def examine(data: bytes, name: str, write: Callable[[dict[str, list[Record]]], A
                 if clean and rules.clean(quick):
                     examined = Examined(name, quick, None, Problems([], 0), text)
                     if other is not None:
-                        examined.built  # noqa: B018 - built here while the other process writes its own
-                        written = other.result()
-                        examined.written = None if written is parallel.LOST else written
+                        stack.pop_all()  # it runs on: the caller waits for it, or ends it
+                        examined.beside = other
                     return examined
         root, lines = yamlread.read(text, name)
         if not isinstance(root, dict):
@@ -205,21 +212,49 @@ def _raw_scalar(lines: Any, root: Any, path: tuple[Any, ...]) -> str | None:
 
 
 def build(root: dict[str, Any], collections: tuple[Collection, ...] = kinds.ALL) -> dict[str, list[Record]]:
-    """Valid raw collections -> contract records, with computed fields.
+    """Valid raw collections -> contract records, with computed fields (``Built``, all at once)."""
+    return Built(root, collections).all()
+
+
+class Built:
+    """The records of a file without problems, each collection built when first read.
 
     Fields' defaults (derived origins) read the same context the rules check
-    with: the sources' stances and the actors' voices.
+    with: the sources' stances and the actors' voices. A collection with
+    ``regions`` is built after the places, which its regions are read from.
+    A query reads two collections or three: for a large file, building only
+    those saves a tenth of a first load.
     """
-    from .rules import Context
 
-    context = Context(root)
-    data = {c.key: [normalise(r, c.fields, context) for r in root[c.key]] for c in collections}
-    places = {p["id"]: p for p in data.get("places", [])}
-    for c in collections:
+    def __init__(self, root: dict[str, Any], collections: tuple[Collection, ...] = kinds.ALL):
+        self.keys = tuple(c.key for c in collections)
+        self._root = root
+        self._collections = {c.key: c for c in collections}
+        self._done: dict[str, list[Record]] = {}
+        self._context: Any = None
+
+    def fetch(self, key: str) -> list[Record]:
+        done = self._done.get(key)
+        if done is not None:
+            return done
+        from .rules import Context
+
+        c = self._collections[key]
+        if self._context is None:
+            self._context = Context(self._root)
+        context = self._context
+        records = [normalise(r, c.fields, context) for r in self._root[key]]
         if "regions" in c.names:
-            for record in data[c.key]:
+            found = records if key == "places" else self.fetch("places") if "places" in self._collections else []
+            places = {p["id"]: p for p in found}
+            for record in records:
                 record["regions"] = regions_of(record["places"], places)
-    return data
+        self._done[key] = records
+        return records
+
+    def all(self) -> dict[str, list[Record]]:
+        """Every collection, by key, in the order they were described."""
+        return {key: self.fetch(key) for key in self.keys}
 
 
 def region_of(place_id: str, places: dict[str, Record]) -> str:
@@ -246,44 +281,117 @@ def regions_of(place_ids: Iterable[str], places: dict[str, Record]) -> list[str]
     return list(seen)
 
 
-def load(path: str | os.PathLike[str] | None = None, *, use_cache: bool = True) -> KnowledgeBase:
+def load(path: str | os.PathLike[str] | None = None, *, use_cache: bool = True,
+         defer_cache: bool = False) -> KnowledgeBase:
     """Load and validate a knowledge file (default: ``$QANTAR_DATA`` or the bundled one).
 
     From a verified cache entry, each collection is decoded when it is
     first read: a query of events near a place decodes those two.
+
+    A large file's new cache entry is written by a second process. By
+    default ``load`` waits for it; with ``defer_cache`` it returns as soon as
+    the file has proved to have no problem, and the entry is finished by
+    ``KnowledgeBase.settle``, which the caller must then call (the command
+    line does, once it has answered).
     """
     name = chosen_path(path)
     data = read_bytes(name)
     key = cache.key(data) if use_cache else None
     parts = cache.get_parts(key, kinds.KEYS) if key else None
     if parts is not None:
-        return KnowledgeBase(Cached(parts, lambda: _checked(data, name, key)), name, cache_key=key)
-    return KnowledgeBase(_checked(data, name, key), name, cache_key=key)
+        return KnowledgeBase(Cached(parts, lambda: _checked_now(data, name, key)), name, cache_key=key)
+    records, writing = _checked(data, name, key)
+    try:
+        kb = KnowledgeBase(records, name, cache_key=key)
+        if writing is not None:
+            if defer_cache:
+                kb.writing = writing
+            else:
+                writing.finish()
+    except BaseException:
+        if writing is not None:
+            writing.cancel()
+        raise
+    return kb
 
 
-def _checked(data: bytes, name: str, key: str | None) -> dict[str, list[Record]]:
-    """Parse and check a file's bytes, cache the records under ``key`` (if any), or raise ``DataError``.
+def _checked(data: bytes, name: str, key: str | None) -> tuple[Built, Writing | None]:
+    """Parse and check a file's bytes and cache its records under ``key`` (if any), or raise ``DataError``.
 
     For a large file, the cache entry is written by a second process while
     this one checks the file (``examine``'s ``write``), to a temporary file
-    that is put in place only once the file has proved to have no problem.
+    that is put in place only once the file has proved to have no problem:
+    the ``Writing`` returned then finishes it. Otherwise it is None, and the
+    entry is written here before this returns.
     """
     temporary = cache.staging(key, "json") if key else None
-    published = False
     try:
         write = (lambda records: cache.stage_records(temporary, key, records)) if temporary and key else None
         result = examine(data, display_name(name), write)
         if result.problems:
             raise DataError(result.problems)
-        if key and temporary and result.written is True:
-            cache.publish(temporary, key, "json")
-            published = True
-        elif key:
-            cache.put(key, result.built)
-        return result.built
-    finally:
-        if temporary and not published:
+    except BaseException:
+        if temporary:
             cache.discard(temporary)  # written beside this process for a file with problems, or half written
+        raise
+    if result.beside is not None and temporary and key:
+        return result.lazily, Writing(key, temporary, result.beside, result.lazily)
+    if temporary:
+        cache.discard(temporary)
+    if key:
+        cache.put(key, result.built)
+    return result.lazily, None
+
+
+def _checked_now(data: bytes, name: str, key: str | None) -> Built:
+    """``_checked``, with its cache entry finished before it returns."""
+    records, writing = _checked(data, name, key)
+    if writing is not None:
+        writing.finish()
+    return records
+
+
+class Writing:
+    """A new cache entry on its way: staged by a second process, put in place by ``finish``.
+
+    ``finish`` waits for that process and publishes the entry it staged (or,
+    if the process was lost, writes the entry here); ``cancel`` ends the
+    process. Either way no staged file is left behind, and only the first
+    call does anything.
+    """
+
+    def __init__(self, key: str, temporary: str, child: Any, records: Built):
+        self.key = key
+        self.temporary = temporary
+        self.records = records
+        self._child = child
+
+    def finish(self) -> None:
+        from . import parallel
+
+        child, self._child = self._child, None
+        if child is None:
+            return
+        published = False
+        try:
+            written = child.result()
+            if written is True:
+                cache.publish(self.temporary, self.key, "json")
+                published = True
+            elif written is parallel.LOST:
+                cache.put(self.key, self.records.all())
+        finally:
+            child.__exit__()
+            if not published:
+                cache.discard(self.temporary)
+
+    def cancel(self) -> None:
+        child, self._child = self._child, None
+        if child is not None:
+            try:
+                child.__exit__()
+            finally:
+                cache.discard(self.temporary)
 
 
 class Cached:
@@ -297,11 +405,11 @@ class Cached:
     problems, that read raises ``DataError`` as ``load`` would have).
     """
 
-    def __init__(self, parts: dict[str, memoryview], rebuild: Callable[[], dict[str, list[Record]]]):
+    def __init__(self, parts: dict[str, memoryview], rebuild: Callable[[], Built]):
         self.keys = tuple(parts)
         self._parts = parts
         self._rebuild = rebuild
-        self._fresh: dict[str, list[Record]] | None = None
+        self._fresh: Built | None = None
 
     def fetch(self, key: str) -> list[Record]:
         if self._fresh is None:
@@ -309,22 +417,23 @@ class Cached:
             if records is not None:
                 return records
             self._fresh = self._rebuild()
-        return self._fresh[key]
+        return self._fresh.fetch(key)
 
 
 class KnowledgeBase:
     """The six collections, with look-ups by id and the place hierarchy.
 
     ``data`` maps each collection's key to its records, or is a ``Cached``
-    whose collections are decoded when first read. Queries live in
+    or a ``Built`` whose collections are decoded or built when first read. Queries live in
     ``qantar_cli.find.query`` (``qantar_cli.select``).
     """
 
-    def __init__(self, data: dict[str, list[Record]] | Cached, path: str = "<memory>", cache_key: str | None = None):
+    def __init__(self, data: dict[str, list[Record]] | Cached | Built, path: str = "<memory>",
+                 cache_key: str | None = None):
         self.path = path
-        self._source = data if isinstance(data, Cached) else None
-        self._keys = data.keys if isinstance(data, Cached) else tuple(data)
-        self._found: dict[str, list[Record]] = {} if isinstance(data, Cached) else dict(data)
+        self._source = None if isinstance(data, dict) else data
+        self._keys = tuple(data) if isinstance(data, dict) else data.keys
+        self._found: dict[str, list[Record]] = dict(data) if isinstance(data, dict) else {}
         self._ids: dict[str, dict[str, Record]] = {}
         #: Where what is derived from the records (folded names, the search index) may be cached.
         self.cache_key = cache_key
@@ -332,6 +441,21 @@ class KnowledgeBase:
         self.derived: dict[str, Any] = {}
         self._ancestors: dict[str, frozenset[str]] = {}
         self._country: str | None = ""  # not looked for yet
+        #: A new cache entry still being written beside this process (``load(defer_cache=True)``).
+        self.writing: Writing | None = None
+
+    def settle(self, complete: bool = True) -> None:
+        """Finish what loading left running: wait for the new cache entry and put it in place.
+
+        With ``complete=False`` (the command was interrupted) the entry is
+        abandoned instead. Nothing is left running or staged either way.
+        """
+        writing, self.writing = self.writing, None
+        if writing is not None:
+            if complete:
+                writing.finish()
+            else:
+                writing.cancel()
 
     def __getitem__(self, key: str) -> list[Record]:
         found = self._found.get(key)
