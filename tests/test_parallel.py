@@ -378,6 +378,20 @@ def test_a_deferred_entry_abandoned_leaves_nothing(big_enough, cache_dir, monkey
     assert_reaped()
 
 
+def test_ctrl_c_while_a_deferred_entry_is_awaited_leaves_nothing(big_enough, cache_dir, monkeypatch):
+    monkeypatch.setattr(parallel, "LEAST", 0)
+    kb = store.load(MINI, defer_cache=True)
+
+    def interrupted(self):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(parallel._Child, "result", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        kb.settle()
+    assert _nothing_staged_or_published(cache_dir)
+    assert_reaped()
+
+
 def test_a_deferred_entry_whose_writer_is_lost_is_written_when_settled(big_enough, cache_dir, monkeypatch):
     one = store.load(MINI, use_cache=False).data
     parent = os.getpid()
