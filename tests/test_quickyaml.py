@@ -149,6 +149,10 @@ READ_FAST = {
     "keys that are words": "end_date: x\n_private: y\nA1: z\n",
     "a key after a long list": "a:\n- 1\n- 2\nb: c\n",
     "document without a final newline": "a: b",
+    "plain over lines at the end, no final newline": "a: one\n  two",
+    "a key seen with a value, then alone": "a:\n  b: 1\nc:\n  b:\n  - x\n",
+    "a key seen alone, then with a value": "a:\n  b:\n  - x\nc:\n  b: 1\n",
+    "plain items over lines, then a key": "a:\n- one\n  two\n- three\n  four\nb: five\n  six\n",
 }
 LEFT_TO_THE_CAREFUL_READER = {
     "a comment after a value": "a: b # c\n",
@@ -187,6 +191,8 @@ LEFT_TO_THE_CAREFUL_READER = {
     "a directive": "%YAML 1.1\n---\na: 1\n",
     "a list at the top": "- a\n- b\n",
     "a scalar at the top": "a\n",
+    "a known key without its colon": "a:\n  b: 1\nc:\n  b\n",
+    "a known bare key without its colon": "a:\n  b:\n  - x\nc:\n  d: 1\n  b\n",
     "nothing": "",
     "only comments": "# nothing\n",
     "an item with nothing": "a:\n-\n- b\n",

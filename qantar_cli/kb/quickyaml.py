@@ -82,7 +82,9 @@ def read(text: str, name: str) -> dict[str, Any] | None:
     if unusual(text):
         return None
     try:
-        return _Reader(text.split("\n"), Typing(name)).document()
+        lines = text.split("\n")
+        lines.append("")  # an empty line after the last: the line after any line with text can be read
+        return _Reader(lines, Typing(name)).document()
     except (_Unusual, DataError):
         return None
 
@@ -92,6 +94,7 @@ class _Reader:
         self.lines = lines
         self.typing = typing
         self.keys: dict[str, str] = {}  # key text -> the key, once it is known to read as text
+        self.bare: dict[str, str] = {}  # the same, followed by its colon: a line ``word:``
 
     def document(self) -> dict[str, Any]:
         # One pass over the lines. The common lines (a key and a one-line value, a
@@ -99,9 +102,11 @@ class _Reader:
         lines = self.lines
         count = len(lines)
         known = self.keys
+        bare = self.bare
         new_key = self.key
         plain_text = self.typing.plain
         value_of = self.value
+        more_plain = self.more_plain
         deeper = [" " * (n + 1) for n in range(_WIDEST)]  # what a line deeper than column n starts with
         root: dict[str, Any] = {}
         container: Any
@@ -146,8 +151,11 @@ class _Reader:
                         key = new_key(head)
                 if key is None:  # a scalar item
                     first = text[0]
-                    if first in _PLAIN_START and not (": " in text or " #" in text or text[-1] == ":") and (
-                            i == count or not lines[i].startswith(deeper[column])):
+                    if first in _PLAIN_START and not (": " in text or " #" in text or text[-1] == ":"):
+                        if lines[i].startswith(deeper[column]):  # plain text that goes on over the next lines
+                            value, i = more_plain(text, column, i)
+                            container.append(value)
+                            continue
                         if text[-1] == " ":
                             text = text.rstrip(" ")
                         if first in _MAYBE_TYPED and not _SURE_TEXT.match(text):
@@ -169,7 +177,7 @@ class _Reader:
                     raise _Unusual
             else:  # a key
                 head, sep, rest = content.partition(": ")
-                key = known.get(head) if sep else None
+                key = known.get(head) if sep else bare.get(content)  # ``word: ...`` or ``word:``
                 if key is None:
                     if content[-1] == ":" and _KEY.fullmatch(content):
                         key, rest = new_key(content[:-1]), ""
@@ -194,15 +202,18 @@ class _Reader:
                 pending = None
             if key in container:
                 raise _Unusual  # a duplicate: the careful reader says where
-            if rest[:1] == " ":
+            first = rest[:1]
+            if first == " ":
                 rest = rest.lstrip(" ")
-            if not rest:
+                first = rest[:1]
+            if not first:
                 container[key] = None  # null, unless a nested block follows
                 pending = key
                 continue
-            first = rest[0]
-            if first in _PLAIN_START and not (": " in rest or " #" in rest or rest[-1] == ":") and (
-                    i == count or not lines[i].startswith(deeper[column])):
+            if first in _PLAIN_START and not (": " in rest or " #" in rest or rest[-1] == ":"):
+                if lines[i].startswith(deeper[column]):  # plain text that goes on over the next lines
+                    container[key], i = more_plain(rest, column, i)
+                    continue
                 if rest[-1] == " ":
                     rest = rest.rstrip(" ")
                 if first in _MAYBE_TYPED and not _SURE_TEXT.match(rest):
@@ -226,7 +237,7 @@ class _Reader:
             value, is_text = self.typing.plain(text)
             if not is_text or value != text:
                 raise _Unusual  # `null:`, `yes:`, ... are not text keys
-            found = self.keys[text] = text
+            found = self.keys[text] = self.bare[f"{text}:"] = text
         return found
 
     def value(self, text: str, parent: int, i: int) -> tuple[Any, int]:
@@ -254,10 +265,14 @@ class _Reader:
     def plain(self, text: str, parent: int, i: int) -> tuple[Any, int]:
         if ": " in text or " #" in text or text.endswith(":"):
             raise _Unusual
+        return self.more_plain(text, parent, i)
+
+    def more_plain(self, text: str, parent: int, i: int) -> tuple[Any, int]:
+        """A plain scalar that starts with ``text`` (checked by the caller) and may go on over lines from ``i``."""
         value = text.rstrip(" ")
         lines = self.lines
         more = []
-        while i < len(lines):
+        while True:  # the empty line after the last (``read``) ends it
             line = lines[i]
             content = line.lstrip(" ")
             if not content:
