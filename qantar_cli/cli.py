@@ -135,16 +135,12 @@ class App:
 
         try:
             # A large file's first load writes its cache entry beside this process while the
-            # command answers; ``settle`` (at the end of the command) waits for it.
+            # command answers; ``store.settle_all`` (``QantarGroup._run``, once the command is done)
+            # waits for it.
             return load(self.data, defer_cache=True)
         except DataError as exc:
             raise DataProblem(exc) from None
 
-    def settle(self, complete: bool = True) -> None:
-        """Finish the knowledge base's cache entry, if it was loaded and left one on its way."""
-        kb = self.__dict__.get("kb")
-        if kb is not None:
-            kb.settle(complete)
 
     def select(self, key: str, renamed: dict[str, str] | None = None, **criteria: Any) -> list[dict[str, Any]]:
         from .find.query import select
@@ -445,25 +441,10 @@ def drawing_a_table() -> None:
         paging.table = True
 
 
-def _settle(ctx: click.Context, complete: bool = True) -> None:
-    app = ctx.obj
-    if isinstance(app, App):
-        app.settle(complete)
-
-
 class QantarGroup(click.Group):
     """A group whose ``main`` maps every ending to its exit code, quietly."""
 
     def invoke(self, ctx: click.Context) -> Any:
-        try:
-            return self._answer(ctx)
-        except KeyboardInterrupt:
-            _settle(ctx, complete=False)
-            raise
-        finally:
-            _settle(ctx)  # once answered, however: the cache entry of a first load is finished
-
-    def _answer(self, ctx: click.Context) -> Any:
         # Click turns a failed write into exit 1 before ``main`` sees it; a
         # reader that stopped early (`| head`) is not an error.
         try:
@@ -491,6 +472,19 @@ class QantarGroup(click.Group):
         sys.exit(self._run(args, prog_name, complete_var, **extra))
 
     def _run(self, args: Any, prog_name: str | None, complete_var: str | None, **extra: Any) -> int:
+        code = self._outcome(args, prog_name, complete_var, **extra)
+        # Answered (or refused): now the cache entry of a large file's first load, written
+        # beside this process meanwhile, is put in place; after Ctrl-C, abandoned.
+        store = sys.modules.get("qantar_cli.kb.store")
+        if store is not None:
+            try:
+                store.settle_all(complete=code != 130)
+            except KeyboardInterrupt:
+                store.settle_all(complete=False)
+                return 130
+        return code
+
+    def _outcome(self, args: Any, prog_name: str | None, complete_var: str | None, **extra: Any) -> int:
         try:
             if _working_directory_gone():
                 raise Failed("the working directory no longer exists: change to one that does")

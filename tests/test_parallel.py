@@ -423,6 +423,60 @@ def test_ctrl_c_after_a_deferred_load_leaves_nothing(big_enough, cache_dir, monk
     assert_reaped()
 
 
+def test_an_error_is_shown_before_the_entry_is_waited_for(big_enough, cache_dir, monkeypatch):
+    """A usage error found after loading is said at once; the entry is finished after it."""
+    from conftest import invoke
+
+    from qantar_cli.cli import QantarGroup
+
+    happened = []
+    show, settle_all = QantarGroup._show, store.settle_all
+    monkeypatch.setattr(QantarGroup, "_show", staticmethod(lambda exc: happened.append("shown") or show(exc)))
+    monkeypatch.setattr(store, "settle_all", lambda complete=True: happened.append("settled") or settle_all(complete))
+    monkeypatch.setattr(parallel, "LEAST", 0)
+    run = invoke("timeline", "--region", "nowhere-at-all", ok=False)
+    assert run.code == 2 and "nowhere-at-all" in run.stderr
+    assert happened == ["shown", "settled"]
+    _entry(cache_dir)
+    assert_reaped()
+
+
+def test_a_ctrl_c_meant_for_a_pager_spares_the_entry(big_enough, cache_dir, monkeypatch):
+    """The process writing the entry ignores SIGINT: while a pager runs, a Ctrl-C is the pager's."""
+    from qantar_cli.kb import cache
+
+    monkeypatch.setattr(parallel, "LEAST", 0)
+    kb = store.load(MINI, defer_cache=True)
+    monkeypatch.setattr(cache, "put", lambda *args: pytest.fail("the writing process was lost"))
+    os.kill(kb.writing._child.pid, signal.SIGINT)
+    kb.settle()
+    _entry(cache_dir)
+    assert_reaped()
+
+
+def test_an_entry_handed_over_is_never_lost(big_enough, cache_dir, monkeypatch):
+    """Ctrl-C just after the writing process is handed over ends it; an entry whose knowledge base
+    was dropped is still finished by settle_all, as the command line does at its end."""
+    real = store.Writing.adopt
+
+    def adopt_then_interrupted(self, child):
+        real(self, child)
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(parallel, "LEAST", 0)
+    monkeypatch.setattr(store.Writing, "adopt", adopt_then_interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        store.load(MINI, defer_cache=True)
+    assert _nothing_staged_or_published(cache_dir) and not store._PENDING
+    monkeypatch.setattr(store.Writing, "adopt", real)
+    store.load(MINI, defer_cache=True)  # dropped at once
+    assert store._PENDING
+    store.settle_all()
+    assert not store._PENDING
+    _entry(cache_dir)
+    assert_reaped()
+
+
 @pytest.mark.parametrize("call", ["fork", "pipe"])
 def test_no_process_or_pipe_to_spare_costs_only_time(big_enough, cache_dir, monkeypatch, call):
     one = store.load(MINI, use_cache=False).data

@@ -150,6 +150,11 @@ READ_FAST = {
     "a key after a long list": "a:\n- 1\n- 2\nb: c\n",
     "document without a final newline": "a: b",
     "plain over lines at the end, no final newline": "a: one\n  two",
+    "literal at the end, no final newline": "a: |\n  x",
+    "folded at the end, no final newline": "a: >\n  x\n  y",
+    "literal in a list at the end, no final newline": "a:\n- |\n  x\n\n  y",
+    "literal at the end, with blank lines after": "a: |\n  x\n\n",
+    "stripped literal at the end, no final newline": "a: |-\n  x",
     "a key seen with a value, then alone": "a:\n  b: 1\nc:\n  b:\n  - x\n",
     "a key seen alone, then with a value": "a:\n  b:\n  - x\nc:\n  b: 1\n",
     "plain items over lines, then a key": "a:\n- one\n  two\n- three\n  four\nb: five\n  six\n",
@@ -241,9 +246,10 @@ STYLE = st.fixed_dictionaries({
 
 
 @FUZZ
-@given(document=st.dictionaries(KEYS, VALUE, min_size=1, max_size=6), style=STYLE)
-def test_pyyaml_output_in_any_style(document, style):
-    agrees(yaml.safe_dump(document, sort_keys=False, **style))
+@given(document=st.dictionaries(KEYS, VALUE, min_size=1, max_size=6), style=STYLE, final_newline=st.booleans())
+def test_pyyaml_output_in_any_style(document, style, final_newline):
+    text = yaml.safe_dump(document, sort_keys=False, **style)
+    agrees(text if final_newline else text.rstrip("\n"))
 
 
 def damaged(text: str, seed: int, edits: int) -> str:

@@ -23,7 +23,9 @@ the whole file, or None, exactly as it gives it (``tests/test_parallel.py``):
 - Whatever goes wrong in the child (it fails, is killed, sends something
   short) makes this process read the second half itself. Ctrl-C ends the
   child at once: it does not handle SIGINT, and this process kills and
-  reaps it on any way out.
+  reaps it on any way out. (The child that writes the cache entry ignores
+  SIGINT instead: it may still be writing while a pager shows the answer,
+  and a Ctrl-C in the pager is the pager's. This process ends it.)
 
 Below ``LEAST`` characters, where forking costs more than it saves, on a
 single core, off Linux, beside other threads and where children are reaped
@@ -188,20 +190,24 @@ class _Lost:
 LOST = _Lost()
 
 
-def beside(work: Callable[[], Any]) -> _Child:
+def beside(work: Callable[[], Any], *, ctrl_c: bool = True) -> _Child:
     """``work()`` started in a forked child, for ``with``: ``result()`` waits for its value, or ``LOST``.
 
     The value must be one ``marshal`` writes (bytes, text, numbers, lists,
     mappings, None). Leaving the ``with`` block ends the child if it still runs.
+    A Ctrl-C at the terminal ends the child too, unless ``ctrl_c`` is False:
+    then only this process ends it (a child that outlives a pager, to which a
+    Ctrl-C belongs while it runs).
     """
-    return _Child(work)
+    return _Child(work, ctrl_c)
 
 
 class _Child:
     """``work()`` run in a forked child; ``result()`` waits for its value (or ``LOST``)."""
 
-    def __init__(self, work: Callable[[], Any]):
+    def __init__(self, work: Callable[[], Any], ctrl_c: bool = True):
         self.work = work
+        self.ctrl_c = ctrl_c
         self.pid = 0
         self.reader = -1
 
@@ -221,7 +227,7 @@ class _Child:
                 os.close(writer)
                 return self
             if pid == 0:  # pragma: no cover - the child's coverage is not collected
-                _serve(self.work, reader, writer)
+                _serve(self.work, reader, writer, self.ctrl_c)
             os.close(writer)
             self.pid, self.reader = pid, reader
         finally:
@@ -269,13 +275,15 @@ class _Child:
             self._reap()
 
 
-def _serve(work: Callable[[], Any], reader: int, writer: int) -> None:  # pragma: no cover - runs in the child
+def _serve(work: Callable[[], Any], reader: int, writer: int,
+           ctrl_c: bool) -> None:  # pragma: no cover - runs in the child
     """The child: do the work, write its value to the pipe, and leave without running anything else."""
     import signal
 
     code = 1
     try:
-        signal.signal(signal.SIGINT, signal.SIG_DFL)  # Ctrl-C ends the child, with no Python handling
+        # Ctrl-C ends the child, with no Python handling; or it is ignored, and the parent decides
+        signal.signal(signal.SIGINT, signal.SIG_DFL if ctrl_c else signal.SIG_IGN)
         signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
         os.close(reader)
         import marshal

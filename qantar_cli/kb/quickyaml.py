@@ -367,6 +367,7 @@ class _Reader:
         lines = self.lines
         body: list[str] = []
         width = 0
+        last = 0  # the line of the last text
         while i < len(lines):
             line = lines[i]
             content = line.lstrip(" ")
@@ -389,6 +390,7 @@ class _Reader:
             if piece.endswith(" ") or (style == ">" and piece[0] == " "):
                 raise _Unusual  # trailing spaces; a more indented line in folded text
             body.append(piece)
+            last = i
             i += 1
         while body and not body[-1]:
             body.pop()
@@ -408,7 +410,10 @@ class _Reader:
                 parts.append(piece)
                 blanks = 0
             value = "".join(parts)
-        return (value if chomp == "-" else value + "\n"), i
+        # Clipped, the text keeps the line break after its last line, if it has one: the last line of a
+        # file without a final newline (just before the empty line ``read`` adds) has none.
+        broken = chomp != "-" and last != len(lines) - 2
+        return (value + "\n" if broken else value), i
 
 
 def _closing_quote(text: str) -> int:

@@ -66,9 +66,6 @@ class Examined:
         self._lines = lines
         self._text = text
         self.problems = problems
-        #: The second process running ``examine``'s ``write``, for a large file without problems (else None):
-        #: its ``result()`` is what ``write`` returned (or ``parallel.LOST``), and leaving it ends it.
-        self.beside: Any = None
 
     @property
     def records(self) -> dict[str, list[Record]] | None:
@@ -98,7 +95,8 @@ class Examined:
         return lines.of(self.root, path)
 
 
-def examine(data: bytes, name: str, write: Callable[[dict[str, list[Record]]], Any] | None = None) -> Examined:
+def examine(data: bytes, name: str, write: Callable[[dict[str, list[Record]]], Any] | None = None,
+            adopt: Callable[[Any], None] | None = None) -> Examined:
     """Parse a knowledge file and check it against the schema and the rules.
 
     Raises ``DataError`` when the file cannot be parsed at all; otherwise
@@ -116,9 +114,10 @@ def examine(data: bytes, name: str, write: Callable[[dict[str, list[Record]]], A
     ``write``, when given, is what the caller will do with the records (the
     store writes them to the cache). For a large file read without a problem
     it runs in a second process (``parallel.beside``) on the records built
-    there, while this one checks them; that process is ``Examined.beside``,
-    still running, which the caller waits for or ends. Elsewhere ``write``
-    is left to the caller.
+    there, while this one checks them. When the checks find nothing, that
+    process, still running, is handed to ``adopt``, whose caller then waits
+    for it or ends it; otherwise it is ended here. Elsewhere ``write`` is
+    left to the caller.
     """
     import contextlib
     import gc
@@ -136,18 +135,17 @@ def examine(data: bytes, name: str, write: Callable[[dict[str, list[Record]]], A
         quick = parallel.read(text, name)  # quickyaml's reading, in two processes for a large file
         if quick is not None:
             with contextlib.ExitStack() as stack:
-                other = (stack.enter_context(parallel.beside(lambda: write(build(quick))))
-                         if write is not None and parallel.worth(len(text)) else None)
+                other = (stack.enter_context(parallel.beside(lambda: write(build(quick)), ctrl_c=False))
+                         if write is not None and adopt is not None and parallel.worth(len(text)) else None)
                 # Only whether there is any problem matters here. Compiling the schema to source
                 # (``verdict``) costs about 10 ms and halves the checking: worth it for a large file.
                 clean = (verdict.compile_test(validator.root)(quick) if len(text) >= _LARGE
                          else not validator.check_into(quick, Issues(0)))
                 if clean and rules.clean(quick):
-                    examined = Examined(name, quick, None, Problems([], 0), text)
-                    if other is not None:
-                        stack.pop_all()  # it runs on: the caller waits for it, or ends it
-                        examined.beside = other
-                    return examined
+                    if other is not None and adopt is not None:
+                        adopt(other)  # the caller's now, to wait for or end (until then, ended here)
+                        stack.pop_all()
+                    return Examined(name, quick, None, Problems([], 0), text)
         root, lines = yamlread.read(text, name)
         if not isinstance(root, dict):
             what = "a list" if isinstance(root, list) else "a single value"
@@ -291,80 +289,112 @@ def load(path: str | os.PathLike[str] | None = None, *, use_cache: bool = True,
     A large file's new cache entry is written by a second process. By
     default ``load`` waits for it; with ``defer_cache`` it returns as soon as
     the file has proved to have no problem, and the entry is finished by
-    ``KnowledgeBase.settle``, which the caller must then call (the command
-    line does, once it has answered).
+    ``KnowledgeBase.settle`` or ``settle_all``, which the caller must then
+    call (the command line does, once it has answered).
     """
     name = chosen_path(path)
     data = read_bytes(name)
     key = cache.key(data) if use_cache else None
     parts = cache.get_parts(key, kinds.KEYS) if key else None
     if parts is not None:
-        return KnowledgeBase(Cached(parts, lambda: _checked_now(data, name, key)), name, cache_key=key)
-    records, writing = _checked(data, name, key)
-    try:
-        kb = KnowledgeBase(records, name, cache_key=key)
-        if writing is not None:
-            if defer_cache:
-                kb.writing = writing
-            else:
-                writing.finish()
-    except BaseException:
-        if writing is not None:
-            writing.cancel()
-        raise
-    return kb
+        return KnowledgeBase(Cached(parts, lambda: _checked(data, name, key).settled()), name, cache_key=key)
+    checked = _checked(data, name, key)
+    return KnowledgeBase(checked.settled() if not defer_cache else checked.built, name, cache_key=key,
+                         writing=checked)
 
 
-def _checked(data: bytes, name: str, key: str | None) -> tuple[Built, Writing | None]:
+def _checked(data: bytes, name: str, key: str | None) -> Writing:
     """Parse and check a file's bytes and cache its records under ``key`` (if any), or raise ``DataError``.
 
-    For a large file, the cache entry is written by a second process while
-    this one checks the file (``examine``'s ``write``), to a temporary file
-    that is put in place only once the file has proved to have no problem:
-    the ``Writing`` returned then finishes it. Otherwise it is None, and the
-    entry is written here before this returns.
+    The ``Writing`` returned holds the records. For a large file its cache
+    entry is being written by a second process, to a temporary file that
+    is put in place only once the file has proved to have no problem, by
+    ``Writing.finish``. Otherwise the entry is written before this returns.
     """
-    temporary = cache.staging(key, "json") if key else None
+    writing = Writing(key)  # from here on, whatever is staged or started is ended by it on any way out
     try:
-        write = (lambda records: cache.stage_records(temporary, key, records)) if temporary and key else None
-        result = examine(data, display_name(name), write)
+        result = examine(data, display_name(name), writing.write if writing.temporary else None, writing.adopt)
         if result.problems:
             raise DataError(result.problems)
+        writing.records = result.lazily
+        if not writing.running:
+            writing.cancel()  # nothing runs beside this process: the entry is written here
+            if key:
+                cache.put(key, result.built)
     except BaseException:
-        if temporary:
-            cache.discard(temporary)  # written beside this process for a file with problems, or half written
+        writing.cancel()
         raise
-    if result.beside is not None and temporary and key:
-        return result.lazily, Writing(key, temporary, result.beside, result.lazily)
-    if temporary:
-        cache.discard(temporary)
-    if key:
-        cache.put(key, result.built)
-    return result.lazily, None
+    return writing
 
 
-def _checked_now(data: bytes, name: str, key: str | None) -> Built:
-    """``_checked``, with its cache entry finished before it returns."""
-    records, writing = _checked(data, name, key)
-    if writing is not None:
-        writing.finish()
-    return records
+#: The cache entries being written beside this process and not yet settled (``settle_all``).
+_PENDING: list[Writing] = []
+
+
+def settle_all(complete: bool = True) -> None:
+    """Finish (or, ``complete=False``, abandon) every cache entry being written beside this process.
+
+    Finishing waits for the other process, and a Ctrl-C meanwhile raises
+    KeyboardInterrupt (having abandoned that entry); abandoning is quick,
+    and a Ctrl-C waits until it is done.
+    """
+    if not _PENDING:
+        return
+    if complete:
+        while _PENDING:
+            _PENDING[-1].finish()
+        return
+    import signal
+
+    held = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+    try:
+        while _PENDING:
+            _PENDING[-1].cancel()
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, held)
 
 
 class Writing:
-    """A new cache entry on its way: staged by a second process, put in place by ``finish``.
+    """A knowledge file's records and their new cache entry on its way.
 
-    ``finish`` waits for that process and publishes the entry it staged (or,
-    if the process was lost, writes the entry here); ``cancel`` ends the
-    process. Either way no staged file is left behind, and only the first
-    call does anything.
+    ``write`` is what a second process does (build and stage the entry),
+    and ``adopt`` hands that process over; until ``finish`` or ``cancel``
+    settles it, it is pending (``settle_all``). ``finish`` waits for the
+    process and publishes the entry it staged (or, if it was lost, writes
+    the entry here); ``cancel`` ends it. Either way no process and no staged
+    file is left behind, and only the first call does anything.
     """
 
-    def __init__(self, key: str, temporary: str, child: Any, records: Built):
+    def __init__(self, key: str | None):
         self.key = key
-        self.temporary = temporary
-        self.records = records
+        self.temporary = cache.staging(key, "json") if key else None
+        self.records: Built | None = None
+        self._child: Any = None
+
+    @property
+    def running(self) -> bool:
+        return self._child is not None
+
+    def write(self, records: dict[str, list[Record]]) -> bool:
+        """In the second process: stage the entry of ``records``; whether it was written."""
+        return self.temporary is not None and self.key is not None and \
+            cache.stage_records(self.temporary, self.key, records)
+
+    def adopt(self, child: Any) -> None:
         self._child = child
+        _PENDING.append(self)
+
+    @property
+    def built(self) -> Built:
+        """The records (``_checked`` sets them before it returns)."""
+        if self.records is None:
+            raise RuntimeError("no records: the file was not checked")
+        return self.records
+
+    def settled(self) -> Built:
+        """The records, once the entry is finished."""
+        self.finish()
+        return self.built
 
     def finish(self) -> None:
         from . import parallel
@@ -375,23 +405,35 @@ class Writing:
         published = False
         try:
             written = child.result()
-            if written is True:
+            if written is True and self.temporary and self.key:
                 cache.publish(self.temporary, self.key, "json")
                 published = True
-            elif written is parallel.LOST:
+            elif written is parallel.LOST and self.key and self.records is not None:
                 cache.put(self.key, self.records.all())
         finally:
-            child.__exit__()
-            if not published:
-                cache.discard(self.temporary)
+            self._end(child, published)
 
     def cancel(self) -> None:
         child, self._child = self._child, None
-        if child is not None:
-            try:
-                child.__exit__()
-            finally:
+        self._end(child, False)
+
+    def _end(self, child: Any, published: bool) -> None:
+        """End the process if it runs and remove what it staged unless it was published."""
+        if child is None:
+            if self.temporary and not published:
                 cache.discard(self.temporary)
+            return
+        import signal
+
+        held = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})  # a Ctrl-C now waits until it is done
+        try:
+            if self in _PENDING:
+                _PENDING.remove(self)
+            child.__exit__()
+            if self.temporary and not published:
+                cache.discard(self.temporary)
+        finally:
+            signal.pthread_sigmask(signal.SIG_SETMASK, held)
 
 
 class Cached:
@@ -429,7 +471,7 @@ class KnowledgeBase:
     """
 
     def __init__(self, data: dict[str, list[Record]] | Cached | Built, path: str = "<memory>",
-                 cache_key: str | None = None):
+                 cache_key: str | None = None, writing: Writing | None = None):
         self.path = path
         self._source = None if isinstance(data, dict) else data
         self._keys = tuple(data) if isinstance(data, dict) else data.keys
@@ -442,7 +484,7 @@ class KnowledgeBase:
         self._ancestors: dict[str, frozenset[str]] = {}
         self._country: str | None = ""  # not looked for yet
         #: A new cache entry still being written beside this process (``load(defer_cache=True)``).
-        self.writing: Writing | None = None
+        self.writing = writing
 
     def settle(self, complete: bool = True) -> None:
         """Finish what loading left running: wait for the new cache entry and put it in place.
