@@ -125,9 +125,18 @@ class _Writer:
             tests.append(f"len({var}) < {self.constant(schema['minLength'])}")
         if "maxLength" in schema:
             tests.append(f"len({var}) > {self.constant(schema['maxLength'])}")
-        if tests:
-            guard = "" if known is str else f"isinstance({var}, str) and "
+        if not tests:
+            return
+        guard = "" if known is str else f"isinstance({var}, str) and "
+        if "pattern" not in schema:
             out.append(f"{pad}if {guard}({' or '.join(tests)}): return False")
+            return
+        # A text that met the pattern once meets it again: ids, dates and source ids repeat
+        # across records, and a set look-up costs less than a regular expression.
+        met = self.constant(set())
+        out.append(f"{pad}if {guard}{var} not in {met}:")
+        out.append(f"{pad}    if {' or '.join(tests)}: return False")
+        out.append(f"{pad}    {met}.add({var})")
 
     def numbers(self, schema: dict[str, Any], var: str, pad: str, out: list[str], known: type | None) -> None:
         tests = []
