@@ -359,7 +359,10 @@ def _nothing_staged_or_published(folder):
 
 
 def test_a_deferred_entry_is_put_in_place_when_settled(big_enough, cache_dir, monkeypatch):
-    one = store.load(MINI, use_cache=False).data
+    one = store.load(MINI).data  # in one process, entry and all
+    entry = _entry(cache_dir)
+    for found in cache_dir.glob("kb-*"):
+        found.unlink()
     monkeypatch.setattr(parallel, "LEAST", 0)
     kb = store.load(MINI, defer_cache=True)
     assert kb.writing is not None
@@ -367,7 +370,7 @@ def test_a_deferred_entry_is_put_in_place_when_settled(big_enough, cache_dir, mo
     assert not list(cache_dir.glob("kb-*.json")), "put in place only by settle"
     kb.settle()
     kb.settle()  # once is all it does
-    _entry(cache_dir)
+    assert _entry(cache_dir) == entry, "the same cache entry, byte for byte"
     assert_reaped()
     assert typed(store.load(MINI).data) == typed(one)  # and read from there
 
