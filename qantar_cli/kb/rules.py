@@ -34,9 +34,7 @@ class Context:
     """What rules may read besides the records they check: voices, stances, quote folding."""
 
     def __init__(self, root: dict[str, Any]):
-        from .quotes import fold
-
-        self.fold = fold
+        self._folded: dict[str, str] = {}
         self.voices: dict[Any, Any] = {}
         self.stances: dict[Any, Any] = {}
         for key, field, into in (("actors", "voice", self.voices), ("sources", "stance", self.stances)):
@@ -44,6 +42,15 @@ class Context:
             for record in records if isinstance(records, list) else []:
                 if isinstance(record, dict) and isinstance(record.get("id"), str):
                     into[record["id"]] = record.get(field)
+
+    def fold(self, text: str) -> str:
+        """``quotes.fold(text)``, each distinct text folded once (a quote often supports several records)."""
+        found = self._folded.get(text)
+        if found is None:
+            from .quotes import fold
+
+            found = self._folded[text] = fold(text)
+        return found
 
 
 def check(root: dict[str, Any], collections: tuple[Collection, ...] = kinds.ALL) -> list[Issue]:
