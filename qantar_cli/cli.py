@@ -141,7 +141,6 @@ class App:
         except DataError as exc:
             raise DataProblem(exc) from None
 
-
     def select(self, key: str, renamed: dict[str, str] | None = None, **criteria: Any) -> list[dict[str, Any]]:
         from .find.query import select
 

@@ -34,9 +34,10 @@ unseen, everything is done in this process, in one piece (``worth``).
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 
 from . import quickyaml
@@ -183,6 +184,18 @@ def _threaded() -> bool:
     return threading is not None and threading.active_count() > 1
 
 
+@contextlib.contextmanager
+def ctrl_c_held() -> Iterator[None]:
+    """Hold back Ctrl-C (SIGINT) in this thread for the block: one that comes meanwhile is raised as it ends."""
+    import signal
+
+    held = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, held)
+
+
 class _Lost:
     """The child's result never came: it failed, was killed or sent something short."""
 
@@ -212,30 +225,25 @@ class _Child:
         self.reader = -1
 
     def __enter__(self) -> _Child:
-        import signal
-
         try:
             reader, writer = os.pipe()
         except OSError:  # out of file descriptors: nothing is started, and result() is LOST
             return self
-        old = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})  # no Ctrl-C before the child is set
         try:
-            try:
-                pid = os.fork()
-            except OSError:  # no process to spare (EAGAIN, ENOMEM): result() is LOST
-                os.close(reader)
+            with ctrl_c_held():  # no Ctrl-C before the child is set
+                try:
+                    pid = os.fork()
+                except OSError:  # no process to spare (EAGAIN, ENOMEM): result() is LOST
+                    os.close(reader)
+                    os.close(writer)
+                    return self
+                if pid == 0:  # pragma: no cover - the child's coverage is not collected
+                    _serve(self.work, reader, writer, self.ctrl_c)
                 os.close(writer)
-                return self
-            if pid == 0:  # pragma: no cover - the child's coverage is not collected
-                _serve(self.work, reader, writer, self.ctrl_c)
-            os.close(writer)
-            self.pid, self.reader = pid, reader
-        finally:
-            try:
-                signal.pthread_sigmask(signal.SIG_SETMASK, old)  # a Ctrl-C that came meanwhile is raised here
-            except BaseException:
-                self.__exit__()
-                raise
+                self.pid, self.reader = pid, reader
+        except BaseException:  # a Ctrl-C that came meanwhile, raised as it is let through: the child is ended
+            self.__exit__()
+            raise
         return self
 
     def result(self) -> Any:

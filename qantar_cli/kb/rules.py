@@ -96,16 +96,17 @@ def clean(root: dict[str, Any], collections: tuple[Collection, ...] = kinds.ALL)
     released = root.get("released")
     if isinstance(released, str) and _DATE_FORM.fullmatch(released) and not dates.is_real(released):
         return False
+    indexed = {c.key: _indexed(root, c.key) for c in collections}
     ids: dict[str, set[str]] = {}
     count = 0
     for c in collections:
-        found = [rid for _, r in _indexed(root, c.key) if isinstance(rid := r.get("id"), str)]
+        found = [rid for _, r in indexed[c.key] if isinstance(rid := r.get("id"), str)]
         ids[c.key] = set(found)
         count += len(found)
     if len(set().union(*ids.values())) != count:
         return False  # an id used twice
     for c in collections:
-        records = _indexed(root, c.key)
+        records = indexed[c.key]
         if not _clean_fields([r for _, r in records], _checked(c.fields), ids, context):
             return False
         for rule in c.rules:

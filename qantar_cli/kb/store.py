@@ -340,18 +340,13 @@ def settle_all(complete: bool = True) -> None:
     """
     if not _PENDING:
         return
-    if complete:
-        while _PENDING:
-            _PENDING[-1].finish()
-        return
-    import signal
+    import contextlib
 
-    held = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
-    try:
+    from .parallel import ctrl_c_held
+
+    with contextlib.nullcontext() if complete else ctrl_c_held():
         while _PENDING:
-            _PENDING[-1].cancel()
-    finally:
-        signal.pthread_sigmask(signal.SIG_SETMASK, held)
+            _PENDING[-1].settle(complete)
 
 
 class Writing:
@@ -396,6 +391,13 @@ class Writing:
         self.finish()
         return self.built
 
+    def settle(self, complete: bool = True) -> None:
+        """``finish``, or (``complete=False``) ``cancel``."""
+        if complete:
+            self.finish()
+        else:
+            self.cancel()
+
     def finish(self) -> None:
         from . import parallel
 
@@ -408,8 +410,8 @@ class Writing:
             if written is True and self.temporary and self.key:
                 cache.publish(self.temporary, self.key, "json")
                 published = True
-            elif written is parallel.LOST and self.key and self.records is not None:
-                cache.put(self.key, self.records.all())
+            elif written is parallel.LOST and self.key:
+                cache.put(self.key, self.built.all())
         finally:
             self._end(child, published)
 
@@ -418,22 +420,21 @@ class Writing:
         self._end(child, False)
 
     def _end(self, child: Any, published: bool) -> None:
-        """End the process if it runs and remove what it staged unless it was published."""
-        if child is None:
-            if self.temporary and not published:
-                cache.discard(self.temporary)
-            return
-        import signal
+        """End the process if it runs and remove what it staged unless it was published.
 
-        held = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})  # a Ctrl-C now waits until it is done
-        try:
-            if self in _PENDING:
-                _PENDING.remove(self)
-            child.__exit__()
+        With a process to end, a Ctrl-C meanwhile waits until both are done.
+        """
+        import contextlib
+
+        from .parallel import ctrl_c_held
+
+        with contextlib.nullcontext() if child is None else ctrl_c_held():
+            if child is not None:
+                if self in _PENDING:
+                    _PENDING.remove(self)
+                child.__exit__()
             if self.temporary and not published:
                 cache.discard(self.temporary)
-        finally:
-            signal.pthread_sigmask(signal.SIG_SETMASK, held)
 
 
 class Cached:
@@ -494,10 +495,7 @@ class KnowledgeBase:
         """
         writing, self.writing = self.writing, None
         if writing is not None:
-            if complete:
-                writing.finish()
-            else:
-                writing.cancel()
+            writing.settle(complete)
 
     def __getitem__(self, key: str) -> list[Record]:
         found = self._found.get(key)
