@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import gc
 import math
+import re
 from collections.abc import Iterator
 from typing import Any
 
@@ -146,6 +147,66 @@ def _key_text(key: Any) -> str:
     return shortened(repr(key), 60) if isinstance(key, str) else str(key)
 
 
+#: The plain words YAML 1.1 types (PyYAML's bool and null resolvers), and what they mean.
+_WORDS: dict[str, bool | None] = {
+    **dict.fromkeys(("yes", "Yes", "YES", "true", "True", "TRUE", "on", "On", "ON"), True),
+    **dict.fromkeys(("no", "No", "NO", "false", "False", "FALSE", "off", "Off", "OFF"), False),
+    **dict.fromkeys(("null", "Null", "NULL", "~"), None),
+}
+#: First characters of a plain scalar that an implicit resolver looks at: PyYAML picks resolvers
+#: by the first character, so a scalar starting with anything else is text.
+_WORD_STARTS = frozenset("yYnNtTfFoO~")
+_NUMBER_STARTS = frozenset("+-.0123456789")
+_SYMBOLS = frozenset(("<<", "=", "!", "&", "*"))  # merge keys, values and the rest: PyYAML's to read
+#: Every character a YAML 1.1 number or timestamp can hold (0x1F, 1_000, 1:30, .inf, .NaN, 2022-01-05T10:00Z).
+_NUMBERISH = frozenset("0123456789_.:+- \tabcdefABCDEFxXinINtTZ")
+#: Letters only a hexadecimal number (``0x``), ``.inf`` or ``.nan`` holds (not b: ``0b1`` is binary):
+#: without an ``x`` or a dot, text that has them is text (a SHA-256 digest).
+_HEX_LETTERS = re.compile(r"[acdfABCDF]")
+_INT = re.compile(r"[-+]?(?:0|[1-9][0-9]{0,14})")
+_FLOAT = re.compile(r"[-+]?[0-9]{1,15}\.[0-9]{1,15}")
+_DAY = re.compile(r"([0-9]{4})-([0-9]{2})-([0-9]{2})")
+_MONTH = re.compile(r"[0-9]{4}-[0-9]{2}")
+
+
+def common_plain(value: str) -> tuple[Any, bool] | None:
+    """What ``Typing.plain`` gives for the plain scalars knowledge files are made of, or None.
+
+    Text, plain decimal numbers, days, months, booleans and nulls are read
+    here as PyYAML reads them (tests/test_typing.py holds the two to the
+    same answers), so that a file of them never imports PyYAML: that costs
+    25 ms or more, which is a tenth of a first load of the bundled file.
+    None leaves the rest to PyYAML: other numbers (hexadecimal, base 60,
+    exponents, ``_``), timestamps with a time, dates that are not real, and
+    YAML's symbols.
+    """
+    first = value[0]
+    if "\n" in value or value in _SYMBOLS:
+        return None
+    if first in _WORD_STARTS:
+        return (value, True) if value not in _WORDS else (_WORDS[value], False)
+    if first not in _NUMBER_STARTS or not _NUMBERISH.issuperset(value):
+        return value, True
+    if _HEX_LETTERS.search(value) and not ("x" in value or "X" in value or "." in value):
+        return value, True
+    if _INT.fullmatch(value):
+        return int(value), False
+    if _FLOAT.fullmatch(value):
+        return float(value), False
+    if _MONTH.fullmatch(value):
+        return value, True
+    day = _DAY.fullmatch(value)
+    if day is not None:
+        import datetime
+
+        try:
+            datetime.date(int(day[1]), int(day[2]), int(day[3]))
+        except ValueError:
+            return None  # PyYAML says it is not a real date
+        return value, True  # read as a date, given back as its ISO text (``typed``)
+    return None
+
+
 class Typing:
     """What a scalar's text means: YAML 1.1's implicit types, within a knowledge file's limits.
 
@@ -157,17 +218,20 @@ class Typing:
     """
 
     def __init__(self, name: str):
-        import yaml
-        from yaml.constructor import SafeConstructor
-        from yaml.nodes import ScalarNode
-        from yaml.resolver import Resolver
-
         self.name = name
-        self._yaml = yaml
-        self._node = ScalarNode
-        self._resolver: Any = Resolver()  # PyYAML has no type hints
-        self._constructor = SafeConstructor()
         self._remembered: dict[str, tuple[Any, bool]] = {}
+        self._pyyaml: tuple[Any, Any, Any, Any] | None = None
+
+    def _library(self) -> tuple[Any, Any, Any, Any]:
+        """PyYAML, its scalar node class, a resolver and a constructor (imported when first needed)."""
+        if self._pyyaml is None:
+            import yaml
+            from yaml.constructor import SafeConstructor
+            from yaml.nodes import ScalarNode
+            from yaml.resolver import Resolver
+
+            self._pyyaml = yaml, ScalarNode, Resolver(), SafeConstructor()  # PyYAML has no type hints
+        return self._pyyaml
 
     def fail(self, message: str, mark: Any = None) -> DataError:
         line = mark.line + 1 if mark is not None else None
@@ -179,8 +243,10 @@ class Typing:
             return None, False  # `key:` with nothing after it is null
         found = self._remembered.get(value)
         if found is None:
-            tag = self._resolver.resolve(self._node, value, (True, False))
-            found = self.typed(tag, value, mark)
+            found = common_plain(value)
+            if found is None:
+                _, node, resolver, _ = self._library()
+                found = self.typed(resolver.resolve(node, value, (True, False)), value, mark)
             if len(value) <= 40 and len(self._remembered) < _REMEMBER:
                 self._remembered[value] = found
         return found
@@ -193,8 +259,8 @@ class Typing:
         if kind in ("int", "float") and len(value) > MAX_NUMBER_TEXT:
             raise self.fail(f"the number {shortened(value)} is too long: a knowledge file's numbers must fit "
                             f"in a 64-bit float (at most about 1.8e308)", mark)
-        node = self._node(tag, value, mark, mark)
-        constructor = self._constructor
+        yaml, node_class, _, constructor = self._library()
+        node = node_class(tag, value, mark, mark)
         try:
             if tag == "tag:yaml.org,2002:null":
                 return None, False
@@ -216,7 +282,7 @@ class Typing:
                 return constructor.construct_yaml_timestamp(node).isoformat(), True
         except DataError:
             raise
-        except (ValueError, OverflowError, TypeError, LookupError, AttributeError, self._yaml.YAMLError):
+        except (ValueError, OverflowError, TypeError, LookupError, AttributeError, yaml.YAMLError):
             # PyYAML's constructors fail in many ways on explicitly tagged text
             # (`!!bool maybe` is a KeyError, `!!timestamp x` an AttributeError).
             if tag == "tag:yaml.org,2002:timestamp":
