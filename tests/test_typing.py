@@ -55,7 +55,7 @@ def agrees(value: str) -> bool:
 
 #: Read without PyYAML: what knowledge files hold, and the near misses of each form.
 READ_HERE = [
-    "text", "official-account", "Almaty", "Жанаозен", "18 years", "3,000", "695.5 million", "2022-01", "2025-01",
+    "", "text", "official-account", "Almaty", "Жанаозен", "18 years", "3,000", "695.5 million", "2022-01", "2025-01",
     "2022-01-05", "2024-02-29", "0", "-0", "+0", "7", "238", "-12", "+12", "123456789012345", "43.25249", "-0.0",
     "+1.5", "01.5", "0.0", "null", "Null", "NULL", "~", "yes", "Yes", "YES", "no", "No", "NO", "true", "True",
     "TRUE", "false", "False", "FALSE", "on", "On", "ON", "off", "Off", "OFF", "nULL", "yES", "oN", "tRUE", "nil",

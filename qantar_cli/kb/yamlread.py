@@ -180,6 +180,8 @@ def common_plain(value: str) -> tuple[Any, bool] | None:
     exponents, ``_``), timestamps with a time, dates that are not real, and
     YAML's symbols.
     """
+    if not value:
+        return None, False  # `key:` with nothing after it is null
     first = value[0]
     if "\n" in value or value in _SYMBOLS:
         return None
@@ -239,8 +241,6 @@ class Typing:
 
     def plain(self, value: str, mark: Any = None) -> tuple[Any, bool]:
         """An untagged plain scalar."""
-        if not value:
-            return None, False  # `key:` with nothing after it is null
         found = self._remembered.get(value)
         if found is None:
             found = common_plain(value)
