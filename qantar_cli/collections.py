@@ -113,6 +113,11 @@ def _citations() -> Field:
 _VOICE_STYLE = {"official": "magenta", "independent": "green", "foreign": "yellow"}
 
 
+def _url_style(record: Record) -> str:
+    """An article's address in blue; "URL unknown" dimmed (SPEC: the sources table says so)."""
+    return "blue" if record["url"] else "dim"
+
+
 def _sources_line(record: Record, view: View) -> str:
     return ", ".join(source_ids(record))
 
@@ -315,7 +320,8 @@ SOURCES = Collection(
     columns=(
         Col("Source", lines(("id", "cyan"), ("publisher", "bold")), ratio=2, keep=_keep_id),
         Col("Published", lines(("published", ""), ("stance", _voice("stance"))), no_wrap=True),
-        Col("Title", lines(("title", ""), ("publisher_kind", "dim"),
+        Col("Title", lines(("title", ""), (lambda r, view: r["url"] or "URL unknown", _url_style),
+                           ("publisher_kind", "dim"),
                            (lambda r, view: "supports " + view.support(r["id"]), "")), ratio=3),
     ),
     related=(Related("actors", lambda kb, r: _citing(kb, r, "actors")),

@@ -1,5 +1,7 @@
 """``qantar sources [ID]``."""
 
+import re
+
 import pytest
 from conftest import assert_usage_error, invoke
 
@@ -29,6 +31,29 @@ def test_fields_follow_the_contract():
     assert list(iwpr) == ["id", "title", "publisher", "publisher_kind", "stance", "author", "published",
                           "url", "language", "text_sha256"]
     assert iwpr["url"] is None and iwpr["author"] is None
+
+
+@pytest.mark.parametrize("width", ["50", "80", "100", "120", "200"])
+def test_the_table_shows_each_url_or_says_it_is_unknown(width, monkeypatch):
+    """SPEC: the sources table shows each article's publisher, date, stance and URL (or says it is unknown).
+
+    A URL is shown whole on a line of its own when it is wider than its column but not than the
+    terminal (as a long id is), and folded only when it is wider than the terminal.
+    """
+    monkeypatch.setenv("COLUMNS", width)
+    records = invoke("sources", "--json", data=None).json()
+    blocks = invoke("sources", data=None).stdout.split("\n\n")  # a source a block
+    assert len(blocks) == len(records)
+    for r in records:
+        [block] = [b for b in blocks if r["id"] in b]
+        if r["url"] is None:
+            assert "URL unknown" in block and "http" not in block
+            continue
+        assert "URL unknown" not in block
+        if len(r["url"]) <= int(width):
+            assert r["url"] in block
+        else:
+            assert r["url"] in re.sub(r"\s+", "", block)
 
 
 def test_one_source_table_lists_what_it_supports():
