@@ -11,6 +11,7 @@ message that reaches stderr is one line a problem, with controls escaped.
 from __future__ import annotations
 
 import errno
+import io
 import os
 import sys
 from collections.abc import Callable
@@ -385,10 +386,30 @@ def _output_failed(exc: OSError) -> int:
     return 1
 
 
+class _ClosedOutput(io.TextIOBase):
+    """Standard output that was closed when qantar started (`qantar ... >&-`).
+
+    Writing an answer to it fails as writing to a full disk does (one
+    sentence, exit 1), so a script learns that the answer went nowhere; a
+    command that writes only to a file (`export -o FILE`) never notices.
+    """
+
+    encoding = "utf-8"
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, text: str) -> int:
+        if text:
+            raise OSError(errno.EBADF, "standard output is closed")
+        return 0
+
+
 def _prepare_streams() -> None:
-    """Closed streams become /dev/null; no character in the data can crash an ASCII-only stream."""
+    """Closed streams are told apart (stdout) or silenced (stderr); no character in the data can crash an
+    ASCII-only stream."""
     if sys.stdout is None:  # started with stdout closed (`qantar ... >&-`)
-        sys.stdout = open(os.devnull, "w", encoding="utf-8")  # noqa: SIM115  (lives as long as the process)
+        sys.stdout = _ClosedOutput()
     if sys.stderr is None:  # stderr closed: messages are lost, never sent to stdout
         sys.stderr = open(os.devnull, "w", encoding="utf-8")  # noqa: SIM115  (lives as long as the process)
     for stream, errors in ((sys.stdout, "replace"), (sys.stderr, "backslashreplace")):

@@ -207,9 +207,23 @@ def test_a_full_disk_is_one_sentence():
     assert done.stderr.decode().strip() == "qantar: cannot write the output: No space left on device"
 
 
-def test_closed_stdout_is_not_a_crash():
-    done = subprocess.run(["bash", "-c", f"{sys.executable} -m qantar_cli timeline >&-"], capture_output=True, timeout=60)
-    assert b"Traceback" not in done.stderr and done.returncode == 0
+@pytest.mark.parametrize("args", [["timeline"], ["figures", "--json"], ["search", "zzzzqqq", "--json"], ["--version"],
+                                  ["--help"]])
+def test_an_answer_to_a_closed_stdout_is_one_sentence_and_exit_1(args):
+    """Started with stdout closed (`>&-`), an answer that goes nowhere fails as a full disk does: scripts learn it."""
+    command = " ".join([sys.executable, "-m", "qantar_cli", *args]) + " >&-"
+    done = subprocess.run(["bash", "-c", command], capture_output=True, timeout=60)
+    assert done.returncode == 1
+    assert b"qantar: cannot write the output: standard output is closed\n" in done.stderr
+    assert b"Traceback" not in done.stderr
+
+
+def test_a_closed_stdout_is_no_matter_for_a_command_that_writes_a_file(tmp_path):
+    out = tmp_path / "sources.bib"
+    command = f"{sys.executable} -m qantar_cli export bibtex -o {out} >&-"
+    done = subprocess.run(["bash", "-c", command], capture_output=True, timeout=60)
+    assert done.returncode == 0 and done.stderr == b""
+    assert "@online{astana-times-2024-documentary," in out.read_text(encoding="utf-8")
 
 
 def test_csv_on_an_ascii_stdout_stays_exact():
