@@ -184,9 +184,9 @@ class App:
 def say_left_out(left_out: int, collection: Collection) -> None:
     """The line on stderr counting the records a date filter left out for being dated less precisely."""
     if left_out:
-        kind, verb = (collection.key, "were") if left_out != 1 else (collection.kind, "was")
+        kind, verb, them = (collection.key, "were", "them") if left_out != 1 else (collection.kind, "was", "it")
         say(f"{left_out} {kind} dated less precisely than asked (only to the month or year) "
-            f"{verb} left out: add --coarse to include them.")
+            f"{verb} left out: add --coarse to include {them}.")
 
 
 def _only_fields(records: list[dict[str, Any]], collection: Collection,
@@ -205,9 +205,11 @@ def _only_fields(records: list[dict[str, Any]], collection: Collection,
 
 
 def describe(criteria: dict[str, Any]) -> str:
-    """The criteria given, as the options that gave them (``--region almaty --date 2022``); "" if none."""
-    given = [f"{OPTION_NAMES.get(k, '--' + k)} {one}" for k, v in criteria.items()
-             if v not in (None, [], (), False) and v is not True
+    """The criteria given, as they were typed: options with their values (``--region almaty --date 2022``),
+    an argument as its quoted value (``'Tokayev' --kind state``); "" if none."""
+    given = [f"{name} {one}" if name.startswith("-") else repr(one)
+             for k, v in criteria.items() if v not in (None, [], (), False) and v is not True
+             for name in (OPTION_NAMES.get(k, "--" + k),)
              for one in ((v,) if isinstance(v, str) else v)]
     return " ".join(given)
 
@@ -689,7 +691,8 @@ def sources(app: App, /, source_id: str | None, fmt: str | None, as_json: bool, 
         criteria["source"] = source_id
         renamed = {"source": "source_id"}
     records = app.select("sources", renamed, **criteria)
-    app.emit(records, kinds.SOURCES, chosen, criteria)
+    given = criteria if source_id is None else {**criteria, "source": None, "source_id": source_id}
+    app.emit(records, kinds.SOURCES, chosen, given)
     if source_id is not None and chosen == "table" and len(records) == 1:
         _print_support(app, records[0]["id"])
 

@@ -66,3 +66,8 @@ def test_the_one_line_description_never_ends_inside_a_quoted_title(summary, firs
     from qantar_cli.display import first_sentence
 
     assert first_sentence(summary) == first
+
+
+def test_an_empty_table_names_the_name_asked_for_as_typed():
+    done = invoke("actors", "Tokayev", "--kind", "state", data=None)
+    assert done.stdout == "" and done.stderr == "qantar: no actors match 'Tokayev' --kind state.\n"

@@ -37,7 +37,7 @@ def test_filters(args, expected):
     run = invoke("figures", *args, "--json")
     assert run.ids() == expected
     assert run.stderr in ("", "qantar: 1 figure dated less precisely than asked (only to the month or year) "
-                              "was left out: add --coarse to include them.\n")
+                              "was left out: add --coarse to include it.\n")
 
 
 @pytest.mark.parametrize(

@@ -56,6 +56,15 @@ def test_the_table_shows_each_url_or_says_it_is_unknown(width, monkeypatch):
             assert r["url"] in re.sub(r"\s+", "", block)
 
 
+@pytest.mark.parametrize("args, said", [
+    (["foreign"], "qantar: no sources match 'foreign'.\n"),  # the argument as typed, not an option never given
+    (["--source", "foreign"], "qantar: no sources match --source foreign.\n"),
+])
+def test_an_empty_table_names_what_was_asked_as_it_was_typed(args, said):
+    done = invoke("sources", *args, data=None)
+    assert done.stdout == "" and done.stderr == said
+
+
 def test_one_source_table_lists_what_it_supports():
     out = invoke("sources", "trt").stdout
     assert "trt-2023-coup-attempt" in out

@@ -82,7 +82,7 @@ def test_filters(args, expected):
     run = invoke("timeline", *args, "--json")
     assert run.ids() == expected
     assert run.stderr in ("", "qantar: 1 event dated less precisely than asked (only to the month or year) "
-                              "was left out: add --coarse to include them.\n")
+                              "was left out: add --coarse to include it.\n")
 
 
 @pytest.mark.parametrize("fmt", ["json", "ndjson", "csv", "table"])
@@ -90,7 +90,7 @@ def test_records_left_out_for_their_precision_are_counted_on_stderr(fmt):
     run = invoke("timeline", "--date", "2022-01-05", "-f", fmt)
     assert "2022-01-csto-deployment" not in run.stdout
     assert run.stderr == ("qantar: 1 event dated less precisely than asked (only to the month or year) "
-                          "was left out: add --coarse to include them.\n")
+                          "was left out: add --coarse to include it.\n")
     coarse = invoke("timeline", "--date", "2022-01-05", "--coarse", "-f", fmt)
     assert "2022-01-csto-deployment" in coarse.stdout and coarse.stderr == ""
     exact = invoke("timeline", "--date", "2022-01", "-f", fmt)  # nothing coarser than a month here
