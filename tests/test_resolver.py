@@ -36,7 +36,9 @@ def bundled(*args, ok=True):
 @pytest.mark.parametrize("group", [["Tokayev", "Tokaev", "Toqaev", "Токаев", "Тоқаев", "TOKAYEV"], AKTAU, ["Mangystau", "Mangistau", "Маңғыстау", "Мангистау",
                                                         "Mangghystau"], ZHANAOZEN, MASSIMOV[:4],
                                    ["Qyzylorda", "Kyzylorda", "Қызылорда", "Кызылорда"],
-                                   ["Taldykorgan", "Taldyqorghan", "Талдықорған", "Талдыкорган", "Taldıqorğan"]])
+                                   ["Taldykorgan", "Taldyqorghan", "Талдықорған", "Талдыкорган", "Taldıqorğan"],
+                                   ["Dzhumageldiev", "Djumageldiev", "Jumageldiev", "Zhumageldiev", "Джумагельдиев"],
+                                   ["Nazarbayev", "Nazarbaev", "Nazarbajev", "Назарбаев"]])
 def test_variants_fold_to_one_form(folder, group):
     assert len({folder(name) for name in group}) == 1, {name: folder(name) for name in group}
 
@@ -45,6 +47,15 @@ def test_variants_fold_to_one_form(folder, group):
                                   ("Oral", "Aral"), ("Semey", "Shymkent")])
 def test_different_names_stay_apart(a, b):
     assert fold.sound(a) != fold.sound(b)
+
+
+@pytest.mark.parametrize("spelling, actor", [("Djumageldiev", "arman-dzhumageldiev"),
+                                             ("Arman Djumageldiev", "arman-dzhumageldiev"),
+                                             ("Nazarbajev", "nursultan-nazarbayev")])
+def test_spellings_of_other_transliterations(spelling, actor):
+    """Dj for Дж (French and older English transliteration) and -jev for -ев after a vowel (German, Polish)."""
+    assert bundled("actors", spelling, "--json").ids() == [actor]
+    assert actor in [m["id"] for m in bundled("search", spelling, "--json").json()]
 
 
 @pytest.mark.parametrize("spelling", TOKAYEV)

@@ -10,10 +10,11 @@ Three forms, each looser than the one before:
   variants transliteration leaves apart brought together: Kazakh and
   Russian Cyrillic are transliterated with ``anyascii``, after the Kazakh
   letters are written as their Russian counterparts (Тоқаев as Токаев);
-  then q/k, gh/g, kh/k, zh/j, doubled letters and the y between vowels or
-  standing for a vowel are folded, so that Tokayev, Tokaev, Toqaev,
-  Токаев and Тоқаев are one name, as are Aktau, Aqtau and Актау, and
-  Mangystau, Mangistau and Маңғыстау.
+  then q/k, gh/g, kh/k, zh/dzh/dj/j, -jev/-yev after a vowel, doubled
+  letters and the y between vowels or standing for a vowel are folded, so
+  that Tokayev, Tokaev, Toqaev, Токаев and Тоқаев are one name, as are
+  Aktau, Aqtau and Актау, Mangystau, Mangistau and Маңғыстау,
+  Dzhumageldiev and Djumageldiev, and Nazarbayev and Nazarbajev.
 
 ``anyascii`` is imported only for text that is not ASCII (it costs about a
 third of the startup budget): the knowledge base's names are folded when
@@ -41,7 +42,8 @@ _KAZAKH = str.maketrans({
 
 #: Spelling variants, applied in order to a folded Latin name.
 _VARIANTS = (
-    (re.compile(r"dzh|zh"), "j"),
+    (re.compile(r"dzh|zh|dj"), "j"),  # Dzhumageldiev, Zhumageldiev, Djumageldiev, Jumageldiev
+    (re.compile(r"(?<=[aeiou])je(?=v)"), "ye"),  # the -ev after a vowel written -jev: Nazarbajev, Nazarbayev
     (re.compile(r"kh|q"), "k"),
     (re.compile(r"gh"), "g"),
     (re.compile(r"x"), "ks"),
