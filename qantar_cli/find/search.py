@@ -7,6 +7,10 @@ collections' descriptions (the id, the label, and the paths each names in
 ``searched``), the first time a search needs it, and kept with the cache
 as the bytes of an SQLite database. The user's words are words: each
 becomes a quoted prefix term, so no character of theirs is query syntax.
+
+A word that is one of a place's names also finds the place's other names
+(``alternatives``): Karagandy finds what Karaganda finds, Kapchagay what
+Konayev finds, Aktyubinsk what Aktobe finds, whichever the article wrote.
 """
 
 from __future__ import annotations
@@ -35,7 +39,7 @@ NEAREST_TERMS = 8
 #: Words of context on each side of the first match in a snippet.
 CONTEXT = 6
 #: Format of the stored index: a change to the tables below needs a new number.
-FORMAT = "2"
+FORMAT = "3"
 
 _TOKEN = fold.TOKEN
 _COMPOUND = re.compile(r"\w+(?:[-'’]\w+)+")
@@ -44,6 +48,7 @@ _SCHEMA = """
 CREATE TABLE records (n INTEGER PRIMARY KEY, kind TEXT, id TEXT, title TEXT, date TEXT, tie INTEGER);
 CREATE TABLE texts (n INTEGER, part INTEGER, original TEXT, folded TEXT, PRIMARY KEY (n, part));
 CREATE TABLE terms (folded TEXT PRIMARY KEY, shown TEXT);
+CREATE TABLE alternatives (folded TEXT, alternative TEXT, PRIMARY KEY (folded, alternative));
 CREATE VIRTUAL TABLE words USING fts5(names, label, body, tokenize = 'unicode61 remove_diacritics 2');
 """
 
@@ -74,16 +79,18 @@ def search(kb: KnowledgeBase, text: str, kinds_wanted: Iterable[str] = (), **cri
         raise QueryError(f"unknown kind {unknown[0]!r}", criterion="kind", value=unknown[0], candidates=list(KINDS))
     db = index(kb)
     found = Matches()
+    terms, others = _with_alternatives(db, text, terms)
     rows = db.execute(
         "SELECT r.kind, r.id, r.title, r.date, r.n FROM words JOIN records r ON r.n = words.rowid "
         f"WHERE words MATCH ? ORDER BY bm25(words, {', '.join(map(str, WEIGHTS))}), r.tie, r.id",
-        (match_expression(terms),)).fetchall()
+        (match_expression(terms, others),)).fetchall()
+    shown = [*terms, *(other for each in others.values() for other in each)]
     given = {k: v for k, v in criteria.items() if v not in (None, [], (), False)}
     allowed, coarse_only = _allowed(kb, {kind for kind, *_ in rows} & wanted, given)
     for kind, record_id, title, date, n in rows:
         if record_id in allowed.get(kind, ()):
             found.append({"kind": kind, "id": record_id, "title": title, "date": date,
-                          "snippet": snippet(db, n, terms)})
+                          "snippet": snippet(db, n, shown)})
         elif record_id in coarse_only.get(kind, ()):
             found.left_out += 1
     if not rows:
@@ -99,9 +106,40 @@ class Matches(Selection):
         self.nearest: list[str] = []
 
 
-def match_expression(terms: list[str]) -> str:
-    """FTS5's query for ``terms``: each a quoted word, a prefix unless it is a number (2000 is not 20000)."""
-    return " ".join(f'"{t}"' if t.isdigit() else f'"{t}"*' for t in terms)
+def match_expression(terms: list[str], others: dict[str, list[str]] | None = None) -> str:
+    """FTS5's query for ``terms``: each a quoted word, a prefix unless it is a number (2000 is not 20000);
+    a term with ``others`` (a place's other names) matches any of them."""
+
+    def one(term: str) -> str:
+        return f'"{term}"' if term.isdigit() else f'"{term}"*'
+
+    found = others or {}
+    return " AND ".join(f"({' OR '.join(map(one, [t, *found[t]]))})" if found.get(t) else one(t) for t in terms)
+
+
+def _with_alternatives(db: sqlite3.Connection, text: str, terms: list[str]) -> tuple[list[str], dict[str, list[str]]]:
+    """The terms, and the other names of those that name a place. A hyphenated name the user typed
+    (Nur-Sultan, Alma-Ata) is one term then, as the index holds it, instead of its parts."""
+    others = alternatives(db, terms)
+    for compound in _COMPOUND.findall(text):
+        joined = fold.word(re.sub(r"[-'’]", "", compound))
+        found = alternatives(db, [joined]).get(joined) if joined else None
+        if found:
+            parts = set(fold.words(compound))
+            terms = [t for t in terms if t not in parts] + [joined]
+            others[joined] = found
+    return terms, others
+
+
+def alternatives(db: sqlite3.Connection, terms: list[str]) -> dict[str, list[str]]:
+    """For each term that is one of a place's names, folded, the place's other names (one word each)."""
+    found: dict[str, list[str]] = {}
+    for term in terms:
+        rows = db.execute("SELECT alternative FROM alternatives WHERE folded = ? ORDER BY alternative", (term,))
+        others = [other for (other,) in rows]
+        if others:
+            found[term] = others
+    return found
 
 
 def query_terms(text: str) -> list[str]:
@@ -174,6 +212,7 @@ def _opened(stored: bytes) -> sqlite3.Connection | None:
         db.execute("SELECT n, kind, id, title, date, tie FROM records LIMIT 1").fetchall()
         db.execute("SELECT n, part, original, folded FROM texts LIMIT 1").fetchall()
         db.execute("SELECT folded, shown FROM terms LIMIT 1").fetchall()
+        db.execute("SELECT folded, alternative FROM alternatives LIMIT 1").fetchall()
         db.execute("SELECT rowid FROM words WHERE words MATCH 'a*' LIMIT 1").fetchall()
         odd = db.execute(
             "SELECT (SELECT count(*) FROM texts WHERE typeof(original) != 'text' OR typeof(folded) != 'text'"
@@ -181,7 +220,9 @@ def _opened(stored: bytes) -> sqlite3.Connection | None:
             " + (SELECT count(*) FROM records WHERE typeof(n) != 'integer' OR typeof(kind) != 'text'"
             " OR typeof(id) != 'text' OR typeof(title) != 'text' OR typeof(date) NOT IN ('text', 'null')"
             " OR typeof(tie) != 'integer' OR kind NOT IN ('event', 'figure', 'actor', 'source', 'dispute', 'place'))"
-            " + (SELECT count(*) FROM terms WHERE typeof(folded) != 'text' OR typeof(shown) != 'text')").fetchone()
+            " + (SELECT count(*) FROM terms WHERE typeof(folded) != 'text' OR typeof(shown) != 'text')"
+            " + (SELECT count(*) FROM alternatives WHERE typeof(folded) != 'text' OR typeof(alternative) != 'text'"
+            " OR alternative GLOB '*[^a-z0-9_]*' OR alternative = '')").fetchone()
         if odd != (0,):
             return None
     except (sqlite3.Error, AttributeError, OverflowError, ValueError):
@@ -227,7 +268,45 @@ def _fill(db: sqlite3.Connection, kb: KnowledgeBase) -> None:
                                                                           KINDS.index(kind)))
             db.execute("INSERT INTO words (rowid, names, label, body) VALUES (?, ?, ?, ?)", (n, names, label, body))
     db.executemany("INSERT INTO terms VALUES (?, ?)", sorted(shown.items()))
+    pairs: set[tuple[str, str]] = set()
+    regional = _region_words()
+    # A place's other name that is also a word of a person's name is not searched for it: Astana
+    # was Nur-Sultan, but Nursultan is also Nazarbayev's first name, and the index holds both alike.
+    people = {w for r in (kb["actors"] if "actors" in kb.keys else []) if r.get("kind") == "person"
+              for name in (r.get("name"), *r.get("aliases", ())) if isinstance(name, str) for w in fold.words(name)}
+    for place in kb["places"] if "places" in kb.keys else []:
+        forms = place_forms(place, regional)
+        pairs.update((a, b) for a in forms for b in forms if a != b and b not in people)
+    db.executemany("INSERT INTO alternatives VALUES (?, ?)", sorted(pairs))
     db.commit()
+
+
+def _region_words() -> frozenset[str]:
+    """The words that only say that a place is a region, folded (Karaganda Oblast is Karaganda)."""
+    return frozenset(fold.word(w) for w in ("region", "regions", "oblast", "oblasti", "oblysy", "obl", "province",
+                                            "область", "области", "облысы"))
+
+
+def place_forms(place: dict[str, Any], regional: frozenset[str]) -> set[str]:
+    """The one-word forms of a place's name and aliases, folded as the index folds words, region words aside.
+
+    A hyphenated name is one word, as the index also holds it (Nur-Sultan, Alma-Ata); a name of
+    several words (East Kazakhstan, southern capital) has no one-word form and is left out.
+    """
+    forms = set()
+    for name in [place.get("name"), *(place.get("aliases") or [])]:
+        if not isinstance(name, str):
+            continue
+        words = [w for w in fold.words(name) if w not in regional]
+        if len(words) == 1:
+            forms.add(words[0])
+            continue
+        compounds = [c for c in _COMPOUND.findall(name) if fold.word(c) not in regional]
+        if len(compounds) == 1 and fold.words(compounds[0]) == words:
+            joined = fold.word(re.sub(r"[-'’]", "", compounds[0]))
+            if joined:
+                forms.add(joined)
+    return forms
 
 
 def strings_at(record: Any, path: str) -> Iterator[str]:
