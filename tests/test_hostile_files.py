@@ -196,17 +196,65 @@ def test_a_large_regular_file_is_refused_without_reading(tmp_path):
     assert done.elapsed < 10
 
 
-def test_a_stream_longer_than_the_limit_is_refused_not_cut(tmp_path):
+@pytest.mark.parametrize("path, shown", [("/dev/stdin", "/dev/stdin"), ("-", "<stdin>")])
+def test_a_stream_longer_than_the_limit_is_refused_not_cut(tmp_path, path, shown):
     # Valid YAML all the way: cut at the limit it would have loaded as "empty", silently wrong.
     stream = b"# padding\n" * ((MAX_BYTES // 10) + 2)
-    done = qantar("--data", "/dev/stdin", "sources", input=stream)
-    assert refused(done, TOO_LARGE).strip() == f"qantar: /dev/stdin: {TOO_LARGE}"
+    done = qantar("--data", path, "sources", input=stream)
+    assert refused(done, TOO_LARGE).strip() == f"qantar: {shown}: {TOO_LARGE}"
 
 
-def test_a_stream_within_the_limit_loads():
-    done = qantar("--data", "/dev/stdin", "sources", "--json", input=MINI.read_bytes())
+@pytest.mark.parametrize("path", ["/dev/stdin", "-"])
+def test_a_stream_within_the_limit_loads(path):
+    done = qantar("--data", path, "sources", "--json", input=MINI.read_bytes())
     assert done.returncode == 0, done.stderr
     assert "trt-2023-coup-attempt" in [s["id"] for s in json.loads(done.stdout)]
+
+
+def _with_stdin(stdin, *args):
+    """``python -m qantar_cli ARGS`` with this standard input, its output captured."""
+    env = {k: v for k, v in os.environ.items() if k not in ("QANTAR_DATA", "FORCE_COLOR", "NO_COLOR")}
+    env["PYTHONPATH"] = os.pathsep.join([str(ROOT), env.get("PYTHONPATH", "")])
+    env["QANTAR_NO_CACHE"] = "1"
+    return subprocess.run([sys.executable, "-m", "qantar_cli", *args], stdin=stdin, capture_output=True, env=env,
+                          timeout=60)
+
+
+def test_standard_input_redirected_from_a_file_is_that_file():
+    with open(MINI, "rb") as handle:
+        redirected = _with_stdin(handle, "--data", "-", "timeline", "--json")
+    direct = qantar("--data", str(MINI), "timeline", "--json")
+    assert redirected.returncode == 0 and redirected.stdout == direct.stdout and direct.stdout.startswith(b"[")
+
+
+def test_a_problem_read_from_standard_input_is_named_by_it():
+    done = qantar("--data", "-", "sources", input=b"sources: [\n")
+    assert refused(done, "<stdin>:").startswith("qantar: <stdin>:")
+
+
+@pytest.mark.skipif(not hasattr(os, "openpty"), reason="no terminals here")
+def test_standard_input_that_is_a_terminal_is_refused_not_waited_on():
+    controller, terminal = os.openpty()
+    try:
+        done = _with_stdin(terminal, "--data", "-", "sources")
+    finally:
+        os.close(controller)
+        os.close(terminal)
+    assert done.returncode == 1 and done.stdout == b""
+    assert done.stderr.decode() == ("qantar: <stdin>: is a terminal: pipe a knowledge file into it, as in "
+                                    "qantar --data - timeline < FILE\n")
+
+
+@pytest.mark.parametrize("redirect, said", [("<&-", "cannot be read: Bad file descriptor"),
+                                            ("< /dev/null", "is a character device, not a knowledge file")])
+def test_standard_input_closed_or_a_device_is_one_sentence(redirect, said):
+    env = {k: v for k, v in os.environ.items() if k != "QANTAR_DATA"}
+    env["PYTHONPATH"] = os.pathsep.join([str(ROOT), env.get("PYTHONPATH", "")])
+    done = subprocess.run(["bash", "-c", f"{sys.executable} -m qantar_cli --data - sources {redirect}"],
+                          capture_output=True, env=env, timeout=60)
+    assert done.returncode == 1 and done.stdout == b""
+    assert done.stderr.decode().startswith(f"qantar: <stdin>: {said}")
+    assert b"Traceback" not in done.stderr
 
 
 @pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no named pipes here")

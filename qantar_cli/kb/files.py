@@ -2,10 +2,10 @@
 
 The bundled knowledge file and its schema are found inside the package (a
 wheel) or beside it (a checkout). A knowledge file may be a regular file or
-a stream (``--data /dev/stdin``, a named pipe); either way at most
-``MAX_BYTES`` are read and anything longer is refused, never cut short. A
-device (``/dev/zero``, a terminal), a directory or a socket is refused
-before reading.
+a stream (``--data -`` for standard input, ``--data /dev/stdin``, a named
+pipe); either way at most ``MAX_BYTES`` are read and anything longer is
+refused, never cut short. A device (``/dev/zero``, a terminal), a directory
+or a socket is refused before reading.
 """
 
 
@@ -18,6 +18,9 @@ from typing import BinaryIO
 from ..errors import DataError
 
 _PACKAGE_DATA = "data"
+#: The path that means standard input (``--data -``), and how messages name it.
+STDIN = "-"
+_STDIN_SHOWN = "<stdin>"
 
 
 def _data_dir() -> str:
@@ -55,7 +58,9 @@ _TOO_LARGE = (f"the file is larger than {MAX_BYTES // 2**20} MiB; "
 
 
 def display_name(path: str) -> str:
-    """How messages name a file: relative to the working directory when inside it."""
+    """How messages name a file: relative to the working directory when inside it; ``<stdin>`` for ``-``."""
+    if path == STDIN:
+        return _STDIN_SHOWN
     try:
         relative = os.path.relpath(path)
     except ValueError:  # another drive, on Windows
@@ -64,7 +69,9 @@ def display_name(path: str) -> str:
 
 
 def read_bytes(path: str) -> bytes:
-    """Read a knowledge file, refusing in a sentence what is not one."""
+    """Read a knowledge file, refusing in a sentence what is not one (``-``: standard input)."""
+    if path == STDIN:
+        return _read_stdin()
     shown = display_name(path) or "''"
     try:
         info = os.stat(path)
@@ -88,6 +95,22 @@ def read_bytes(path: str) -> bytes:
         raise DataError.single(shown, f"cannot read the file: {exc.strerror or exc}") from None
     except ValueError:  # a NUL character in the name: no file can have it
         raise DataError.single(shown, "no such file (the name contains a NUL character)") from None
+
+
+def _read_stdin() -> bytes:
+    """A knowledge file piped or redirected into standard input; a terminal or a closed one is refused."""
+    try:
+        if os.isatty(0):
+            raise DataError.single(_STDIN_SHOWN, "is a terminal: pipe a knowledge file into it, as in "
+                                                 "qantar --data - timeline < FILE")
+        info = os.fstat(0)
+        _refuse_unless_readable_kind(info.st_mode, _STDIN_SHOWN)
+        with os.fdopen(os.dup(0), "rb", buffering=0) as handle:
+            return _read_at_most(handle, _STDIN_SHOWN, info.st_size if stat.S_ISREG(info.st_mode) else 0)
+    except DataError:
+        raise
+    except OSError as exc:  # closed (EBADF), or unreadable
+        raise DataError.single(_STDIN_SHOWN, f"cannot be read: {exc.strerror or exc}") from None
 
 
 def _refuse_unless_readable_kind(mode: int, shown: str) -> None:
