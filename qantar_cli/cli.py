@@ -610,7 +610,7 @@ def _run(app: App, collection: Collection, fmt: str | None, as_json: bool, crite
     app.emit(records, collection, chosen, criteria)
 
 
-@list_command("timeline", kinds.EVENTS)
+@list_command("timeline", kinds.EVENTS, short_help="What happened, day by day, and who says so.")
 @click.option("--chart", is_flag=True,
               help="Instead of listing the events, draw how many start on each day: one bar a day, one row "
                    "for four or more empty days in a row; per month (or year) when that takes over 62 rows.")
@@ -639,7 +639,7 @@ def timeline(app: App, /, fmt: str | None, as_json: bool, chart: bool, **criteri
     say_left_out(getattr(records, "left_out", 0), kinds.EVENTS)
 
 
-@list_command("figures", kinds.FIGURES)
+@list_command("figures", kinds.FIGURES, short_help="The numbers: what is counted, how many, who gives them.")
 def figures(app: App, /, fmt: str | None, as_json: bool, **criteria: Any) -> None:
     """The numbers: what is counted, how many, who gives them and when.
 
@@ -653,7 +653,7 @@ def figures(app: App, /, fmt: str | None, as_json: bool, **criteria: Any) -> Non
     _run(app, kinds.FIGURES, fmt, as_json, criteria)
 
 
-@cli.command()
+@cli.command(short_help="Who was involved, in which roles.")
 @click.argument("name", required=False, shell_complete=offers("actors"))
 @filter_options(kinds.ACTORS)
 @output_options
@@ -668,7 +668,7 @@ def actors(app: App, /, name: str | None, fmt: str | None, as_json: bool, **crit
     _run(app, kinds.ACTORS, fmt, as_json, {"name": name, **criteria})
 
 
-@cli.command()
+@cli.command(short_help="The five articles, and what each one supports.")
 @click.argument("source_id", metavar="[ID]", required=False, shell_complete=offers("sources"))
 @filter_options(kinds.SOURCES)
 @output_options
@@ -709,7 +709,7 @@ def _print_support(app: App, source_id: str) -> None:
         print_table(records, kinds.get(key), sys.stdout, view, console=console)
 
 
-@list_command("disputes", kinds.DISPUTES)
+@list_command("disputes", kinds.DISPUTES, short_help="Where the sources disagree, each side with its sources.")
 def disputes(app: App, /, fmt: str | None, as_json: bool, **criteria: Any) -> None:
     """Where the sources disagree: each question with its positions side by side.
 
@@ -723,7 +723,7 @@ def disputes(app: App, /, fmt: str | None, as_json: bool, **criteria: Any) -> No
     _run(app, kinds.DISPUTES, fmt, as_json, criteria)
 
 
-@cli.command()
+@cli.command(short_help="Records in full: every quote, and related records.")
 @click.argument("references", metavar="REF...", nargs=-1, required=True, shell_complete=offers("references"))
 @output_options
 @click.pass_obj
@@ -785,7 +785,7 @@ def _search_options(function: Handler) -> Handler:
     return function
 
 
-@cli.command()
+@cli.command(short_help="Records with all these words, in any spelling.")
 @click.argument("words", metavar="TEXT...", nargs=-1, required=True)
 @_search_options
 @output_options
@@ -828,7 +828,7 @@ def search(app: App, /, words: tuple[str, ...], fmt: str | None, as_json: bool, 
     app.emit(found, kinds.MATCHES, chosen, criteria)
 
 
-@list_command("places", kinds.PLACES)
+@list_command("places", kinds.PLACES, short_help="The gazetteer: places, their kinds and other names.")
 def places(app: App, /, fmt: str | None, as_json: bool, **criteria: Any) -> None:
     """The gazetteer: every place, its kind, what it lies within, its other spellings.
 
@@ -872,7 +872,7 @@ def _write_output(path: str, data: str | bytes, force: bool, criterion: str) -> 
         raise Failed(str(exc)) from None
 
 
-@cli.command(help=_export_help())
+@cli.command(help=_export_help(), short_help="The knowledge base as files for other tools.")
 @click.argument("fmt", metavar="FORMAT", type=ClosedSet(tuple(EXPORTS), "format"))
 @click.option("-o", "--output", metavar="PATH", help="The file to write, or - for stdout (text formats).")
 @click.option("--force", is_flag=True,
@@ -930,7 +930,7 @@ def export(app: App, /, fmt: str, output: str | None, force: bool, metadata: str
     say_left_out(getattr(events, "left_out", 0), kinds.EVENTS)
 
 
-@cli.command()
+@cli.command(short_help="Check a knowledge file against its schema and rules.")
 @click.argument("path", required=False, shell_complete=offers_paths("file"))
 @click.option("--texts", metavar="DIR", shell_complete=offers_paths("dir"),
               help="Check every quote against the archived article texts in DIR (found by SHA-256).")
@@ -966,7 +966,7 @@ def validate(ctx: click.Context, path: str | None, texts: str | None) -> None:
 SHELLS = ("bash", "zsh", "fish")
 
 
-@cli.command()
+@cli.command(short_help="Print a shell's completion script (bash, zsh, fish).")
 @click.argument("shell", type=ClosedSet(SHELLS, "shell"))
 def completion(shell: str) -> None:
     """Print the script that makes SHELL complete qantar's commands, options and names.

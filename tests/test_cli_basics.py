@@ -12,6 +12,18 @@ def test_bare_qantar_prints_the_help_and_exits_0():
     assert run.stderr == ""
 
 
+def test_the_command_list_says_each_command_whole_at_80_columns(monkeypatch):
+    """Click cuts a command's first sentence to fit, ending in "...": each has a short help of its own."""
+    from qantar_cli.cli import cli
+
+    monkeypatch.setenv("COLUMNS", "80")
+    out = invoke("--help", data=None).stdout
+    listed = out.split("Commands:\n", 1)[1].splitlines()
+    assert [line for line in listed if "..." in line] == []
+    assert len(listed) == len(cli.commands)
+    assert all(line.rstrip().endswith((".", ")")) for line in listed)
+
+
 def test_version_names_the_knowledge_base_by_date_and_hash():
     out = invoke("--version", data=None).stdout.strip()
     digest = hashlib.sha256((ROOT / "data" / "qantar.yaml").read_bytes()).hexdigest()[:12]
