@@ -97,10 +97,20 @@ OPTION_NAMES = {"date": "--date", "start": "--from", "end": "--to", "period": "-
                 "metadata": "--metadata"}
 
 
+#: The command that lists what a criterion names, for an unknown name with nothing close to it.
+LISTED_BY = {"region": ("qantar places", "place"), "actor": ("qantar actors", "actor"),
+             "name": ("qantar actors", "actor"), "source": ("qantar sources", "source"),
+             "source_id": ("qantar sources", "source")}
+
+
 def usage(exc: QueryError, renamed: dict[str, str] | None = None) -> Usage:
     criterion = (renamed or {}).get(exc.criterion or "", exc.criterion)
     hint = OPTION_NAMES.get(criterion or "", criterion)
-    return Usage(exc.full_message(), (f"'{hint}'" if hint.startswith("-") else hint) if hint else None)
+    message = exc.full_message()
+    listed = LISTED_BY.get(criterion or "")
+    if listed and not exc.candidates and message.startswith("Unknown"):
+        message += f" {listed[0]} lists every {listed[1]} the knowledge base has."
+    return Usage(message, (f"'{hint}'" if hint.startswith("-") else hint) if hint else None)
 
 
 class View:

@@ -120,6 +120,23 @@ def test_show_names_each_record_a_name_could_mean(args, fragments):
     assert_usage_error(bundled(*args, ok=False), "REF", "ambiguous", *fragments)
 
 
+@pytest.mark.parametrize("args, pointer", [
+    (["timeline", "--region", "Atlantis"], "qantar places lists every place the knowledge base has."),
+    (["timeline", "--actor", "Zorro"], "qantar actors lists every actor the knowledge base has."),
+    (["actors", "Zorro"], "qantar actors lists every actor the knowledge base has."),
+])
+def test_an_unknown_name_with_nothing_close_points_to_the_list(args, pointer):
+    run = bundled(*args, ok=False)
+    assert_usage_error(run, "Unknown", pointer)
+    assert "Did you mean" not in run.stderr
+
+
+def test_a_suggestion_is_given_instead_of_the_pointer_when_a_name_is_close():
+    run = bundled("timeline", "--region", "Almaaty", ok=False)
+    assert_usage_error(run, "Did you mean")
+    assert "lists every" not in run.stderr
+
+
 def test_show_of_several_references_is_an_array_even_of_one_record():
     both = bundled("show", "tokayev", "Тоқаев", "--json").json()
     assert isinstance(both, list) and [r["id"] for r in both] == ["kassym-jomart-tokayev"]
