@@ -537,6 +537,8 @@ class QantarGroup(click.Group):
             message = f"{exc.option_name} is a global option: give it before the command, as in {example}"
             return self._show(click.exceptions.NoSuchOption(exc.option_name, message, None, exc.ctx))
         except click.ClickException as exc:
+            if isinstance(exc, click.UsageError) and exc.ctx is None:
+                exc.ctx = self._context_of(args)  # Click's parser says "requires an argument" without one
             return self._show(exc)
         except DataError as exc:  # a collection read after loading, whose cache entry was forged
             return self._show(DataProblem(exc))
@@ -549,6 +551,15 @@ class QantarGroup(click.Group):
         except UnicodeEncodeError as exc:
             return _output_failed(OSError(errno.EILSEQ, f"the output's encoding ({exc.encoding}) cannot carry "
                                                         "the text: set PYTHONIOENCODING=utf-8"))
+
+    def _context_of(self, args: Any) -> click.Context:
+        """A context of the command the arguments name (unparsed), for its usage line."""
+        root = click.Context(self, info_name="qantar")
+        for arg in args if args is not None else sys.argv[1:]:
+            command = self.commands.get(arg) if isinstance(arg, str) else None
+            if command is not None:
+                return click.Context(command, info_name=arg, parent=root)
+        return root
 
     @staticmethod
     def _show(exc: click.ClickException) -> int:

@@ -47,3 +47,11 @@ def test_an_impossible_release_date_is_refused(tmp_path):
     path.write_text('released: "2026-02-30"\n' + MINI.read_text(encoding="utf-8"), encoding="utf-8")
     run = invoke("validate", str(path), data=None, ok=False)
     assert run.code == 1 and "released" in run.stdout and "not a real date" in run.stdout
+
+
+def test_an_option_without_its_value_shows_the_usage_of_its_command():
+    """Click's parser raises "requires an argument" without a context: the usage line is still the command's."""
+    run = invoke("timeline", "--date", data=None, ok=False)
+    assert run.code == 2 and run.stdout == ""
+    assert run.stderr.startswith("Usage: qantar timeline [OPTIONS]\nTry 'qantar timeline --help' for help.\n")
+    assert "Error: Option '--date' requires an argument." in run.stderr
