@@ -476,13 +476,6 @@ def drawing_a_table() -> None:
 class QantarGroup(click.Group):
     """A group whose ``main`` maps every ending to its exit code, quietly."""
 
-    def make_context(self, info_name: str | None, args: list[str], parent: click.Context | None = None,
-                     **extra: Any) -> click.Context:
-        given = tuple(args)  # as typed, ``--`` included, which parsing takes away
-        ctx = super().make_context(info_name, args, parent, **extra)
-        ctx.meta["qantar.argv"] = given
-        return ctx
-
     def invoke(self, ctx: click.Context) -> Any:
         # Click turns a failed write into exit 1 before ``main`` sees it; a
         # reader that stopped early (`| head`) is not an error.
@@ -621,21 +614,6 @@ def version_line(data: str | None) -> str:
     except DataError as exc:
         return f"qantar {__version__}, knowledge base unreadable: {one_line(str(exc))}"
     return f"qantar {__version__}, knowledge base {released or 'undated'} ({digest})"
-
-
-def _refuse_options(words: tuple[str, ...]) -> None:
-    """Among search words, ``--kindd`` or ``-k`` is a mistyped option, refused as Click would refuse it;
-    ``-coup`` is a word (``search`` takes unknown options as words); ``--`` before them makes all words."""
-    import difflib
-
-    ctx = click.get_current_context()
-    if "--" in (ctx.meta.get("qantar.argv") or ()):
-        return
-    for word in words:
-        if (word.startswith("--") and len(word) > 2) or (len(word) == 2 and word[0] == "-" and word[1].isalpha()):
-            name = word.split("=", 1)[0]
-            known = [o for p in ctx.command.params for o in p.opts if o.startswith("-")]
-            raise click.NoSuchOption(name, possibilities=difflib.get_close_matches(name, known), ctx=ctx)
 
 
 def list_command(name: str, collection: Collection, **settings: Any) -> Callable[[Handler], click.Command]:
@@ -828,8 +806,7 @@ def _search_options(function: Handler) -> Handler:
     return function
 
 
-@cli.command(short_help="Records with all these words, in any spelling.",
-             context_settings={"ignore_unknown_options": True})  # -coup is a word to look for, not an option
+@cli.command(short_help="Records with all these words, in any spelling.")
 @click.argument("words", metavar="TEXT...", nargs=-1, required=True)
 @_search_options
 @output_options
@@ -851,7 +828,6 @@ def search(app: App, /, words: tuple[str, ...], fmt: str | None, as_json: bool, 
     from .find.search import SearchUnavailable
     from .find.search import search as run_search
 
-    _refuse_options(words)
     chosen = chosen_format(fmt, as_json)
     text = " ".join(words)
     try:

@@ -113,25 +113,6 @@ def test_the_users_words_are_never_query_syntax(text):
         json.loads(run.stdout)
 
 
-def test_a_word_that_starts_with_a_dash_is_a_word_without_a_separator():
-    assert found("-coup") == found("coup") != []
-    assert found("--kind", "event", "-coup") == found("coup", "--kind", "event")
-
-
-@pytest.mark.parametrize("args, said", [
-    (["coup", "--kindd", "event"], "No such option '--kindd'. Did you mean '--kind'?"),
-    (["-k", "event", "coup"], "No such option '-k'."),
-    (["coup", "--jsn"], "No such option '--jsn'. Did you mean '--json'?"),
-])
-def test_a_mistyped_option_among_the_words_is_refused_not_searched_for(args, said):
-    assert_usage_error(bundled("search", *args, ok=False), said)
-
-
-def test_after_a_separator_everything_is_a_word():
-    run = bundled("search", "--json", "--", "--kindd", ok=False)
-    assert run.code == 0 and run.json() == [] and "--kindd" in run.stderr
-
-
 @pytest.mark.parametrize("text", ["", "   ", "***", "-- :"])
 def test_an_empty_query_is_a_usage_error(text):
     assert_usage_error(bundled("search", text, ok=False), "TEXT")
