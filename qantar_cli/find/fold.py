@@ -42,8 +42,9 @@ _KAZAKH = str.maketrans({
 
 #: Spelling variants, applied in order to a folded Latin name.
 _VARIANTS = (
+    # The -ev after a vowel written -jev (Nazarbajev, Nazarbayev), before zh becomes j: Kazhev is not Kaev.
+    (re.compile(r"(?<=[aeiou])je(?=v)"), "ye"),
     (re.compile(r"dzh|zh|dj"), "j"),  # Dzhumageldiev, Zhumageldiev, Djumageldiev, Jumageldiev
-    (re.compile(r"(?<=[aeiou])je(?=v)"), "ye"),  # the -ev after a vowel written -jev: Nazarbajev, Nazarbayev
     (re.compile(r"kh|q"), "k"),
     (re.compile(r"gh"), "g"),
     (re.compile(r"x"), "ks"),
