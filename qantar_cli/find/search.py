@@ -108,13 +108,20 @@ class Matches(Selection):
 
 def match_expression(terms: list[str], others: dict[str, list[str]] | None = None) -> str:
     """FTS5's query for ``terms``: each a quoted word, a prefix unless it is a number (2000 is not 20000);
-    a term with ``others`` (a place's other names) matches any of them."""
+    a term with ``others`` (a place's other names) also matches any of them, as whole words (Emba is
+    a name of Embi; "embassy" is not)."""
+
+    def exact(term: str) -> str:
+        return f'"{term}"'
 
     def one(term: str) -> str:
-        return f'"{term}"' if term.isdigit() else f'"{term}"*'
+        return exact(term) if term.isdigit() else exact(term) + "*"
 
-    found = others or {}
-    return " AND ".join(f"({' OR '.join(map(one, [t, *found[t]]))})" if found.get(t) else one(t) for t in terms)
+    parts = []
+    for term in terms:
+        names = (others or {}).get(term)
+        parts.append(f"({' OR '.join([one(term), *map(exact, names)])})" if names else one(term))
+    return " AND ".join(parts)
 
 
 def _with_alternatives(db: sqlite3.Connection, text: str, terms: list[str]) -> tuple[list[str], dict[str, list[str]]]:
@@ -270,13 +277,14 @@ def _fill(db: sqlite3.Connection, kb: KnowledgeBase) -> None:
     db.executemany("INSERT INTO terms VALUES (?, ?)", sorted(shown.items()))
     pairs: set[tuple[str, str]] = set()
     regional = _region_words()
-    # A place's other name that is also a word of a person's name is not searched for it: Astana
-    # was Nur-Sultan, but Nursultan is also Nazarbayev's first name, and the index holds both alike.
+    # A place's name that is also a word of a person's name neither finds nor is found by the place's
+    # other names: Astana was Nur-Sultan, but Nursultan is also Nazarbayev's first name, and the index
+    # holds both alike (search nursultan is about him as often as about the city).
     people = {w for r in (kb["actors"] if "actors" in kb.keys else []) if r.get("kind") == "person"
               for name in (r.get("name"), *r.get("aliases", ())) if isinstance(name, str) for w in fold.words(name)}
     for place in kb["places"] if "places" in kb.keys else []:
         forms = place_forms(place, regional)
-        pairs.update((a, b) for a in forms for b in forms if a != b and b not in people)
+        pairs.update((a, b) for a in forms - people for b in forms - people if a != b)
     db.executemany("INSERT INTO alternatives VALUES (?, ?)", sorted(pairs))
     db.commit()
 
