@@ -336,3 +336,8 @@ def test_other_names_are_or_terms_joined_to_the_rest_by_and():
         '"airport"* AND ("almati"* OR "almata")'
     assert search_module.match_expression(["coup"], {}) == '"coup"*'
     assert sorted(found("Alma-Ata airport")) == sorted(found("Almaty airport"))
+
+
+@pytest.mark.parametrize("option, value", [("--source", "qqqq"), ("--region", "qqqq"), ("--tag", "qqqq")])
+def test_an_unknown_name_in_a_filter_is_an_error_even_when_no_word_matches(option, value):
+    assert_usage_error(bundled("search", "zzzzz", option, value, ok=False), option)

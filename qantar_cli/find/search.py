@@ -86,7 +86,9 @@ def search(kb: KnowledgeBase, text: str, kinds_wanted: Iterable[str] = (), **cri
         (match_expression(terms, others),)).fetchall()
     shown = [*terms, *(other for each in others.values() for other in each)]
     given = {k: v for k, v in criteria.items() if v not in (None, [], (), False)}
-    allowed, coarse_only = _allowed(kb, {kind for kind, *_ in rows} & wanted, given)
+    # Given filters are read for every kind asked for, matched or not, so that an unknown name in one
+    # is an error as always, whichever records the words happened to match.
+    allowed, coarse_only = _allowed(kb, (set(KINDS) if given else {kind for kind, *_ in rows}) & wanted, given)
     for kind, record_id, title, date, n in rows:
         if record_id in allowed.get(kind, ()):
             found.append({"kind": kind, "id": record_id, "title": title, "date": date,
