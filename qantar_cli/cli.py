@@ -705,15 +705,14 @@ def sources(app: App, /, source_id: str | None, fmt: str | None, as_json: bool, 
     qantar sources kazinform
     """
     chosen = chosen_format(fmt, as_json)
-    renamed = None
-    if source_id is not None:
-        if criteria.get("source"):
-            raise click.UsageError("Give a source ID or --source, not both.")
-        criteria["source"] = source_id
-        renamed = {"source": "source_id"}
-    records = app.select("sources", renamed, **criteria)
-    given = criteria if source_id is None else {**criteria, "source": None, "source_id": source_id}
-    app.emit(records, kinds.SOURCES, chosen, given)
+    if source_id is None:
+        records = app.select("sources", None, **criteria)
+    elif criteria.get("source"):
+        raise click.UsageError("Give a source ID or --source, not both.")
+    else:  # the ID is the source filter, named as the argument it was typed as
+        records = app.select("sources", {"source": "source_id"}, **{**criteria, "source": source_id})
+        criteria["source_id"] = source_id
+    app.emit(records, kinds.SOURCES, chosen, criteria)
     if source_id is not None and chosen == "table" and len(records) == 1:
         _print_support(app, records[0]["id"])
 

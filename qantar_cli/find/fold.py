@@ -29,7 +29,9 @@ import sys
 import unicodedata
 
 _DROP = re.compile(r"[\s\-_'’`\".,()/\u200b-\u200f\u202a-\u202e\u2060-\u2064\ufeff]+")  # zero-width, bidi too
-_SUFFIX = re.compile(r"(regions?|oblast[i']?|oblysy|obl|province|област[ьи]|облысы)$")
+#: The words that only say that a place is a region (Karaganda Oblast is Karaganda), in ``key`` form.
+REGION_WORDS = ("region", "regions", "oblast", "oblasti", "oblysy", "obl", "province", "область", "области", "облысы")
+_SUFFIX = re.compile(f"({'|'.join(REGION_WORDS)})$")
 _LEADING_THE = re.compile(r"^the")
 
 #: Kazakh letters as the Russian alphabet writes them, and the Kazakh Latin

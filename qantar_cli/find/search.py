@@ -278,7 +278,7 @@ def _fill(db: sqlite3.Connection, kb: KnowledgeBase) -> None:
             db.execute("INSERT INTO words (rowid, names, label, body) VALUES (?, ?, ?, ?)", (n, names, label, body))
     db.executemany("INSERT INTO terms VALUES (?, ?)", sorted(shown.items()))
     pairs: set[tuple[str, str]] = set()
-    regional = _region_words()
+    regional = frozenset(fold.word(w) for w in fold.REGION_WORDS)
     # A place's name that is also a word of a person's name neither finds nor is found by the place's
     # other names: Astana was Nur-Sultan, but Nursultan is also Nazarbayev's first name, and the index
     # holds both alike (search nursultan is about him as often as about the city).
@@ -289,12 +289,6 @@ def _fill(db: sqlite3.Connection, kb: KnowledgeBase) -> None:
         pairs.update((a, b) for a in forms - people for b in forms - people if a != b)
     db.executemany("INSERT INTO alternatives VALUES (?, ?)", sorted(pairs))
     db.commit()
-
-
-def _region_words() -> frozenset[str]:
-    """The words that only say that a place is a region, folded (Karaganda Oblast is Karaganda)."""
-    return frozenset(fold.word(w) for w in ("region", "regions", "oblast", "oblasti", "oblysy", "obl", "province",
-                                            "область", "области", "облысы"))
 
 
 def place_forms(place: dict[str, Any], regional: frozenset[str]) -> set[str]:

@@ -299,8 +299,9 @@ def load(path: str | os.PathLike[str] | None = None, *, use_cache: bool = True,
     if parts is not None:
         return KnowledgeBase(Cached(parts, lambda: _checked(data, name, key).settled()), name, cache_key=key)
     checked = _checked(data, name, key)
-    return KnowledgeBase(checked.settled() if not defer_cache else checked.built, name, cache_key=key,
-                         writing=checked)
+    if not defer_cache:
+        return KnowledgeBase(checked.settled(), name, cache_key=key)
+    return KnowledgeBase(checked.built, name, cache_key=key, writing=checked)
 
 
 def _checked(data: bytes, name: str, key: str | None) -> Writing:
