@@ -394,6 +394,29 @@ def test_an_unreadable_article_is_a_data_problem_naming_it(unreadable_text):
     assert "cannot write the output" not in run.stderr and "Traceback" not in run.stderr
 
 
+@pytest.mark.parametrize(("content", "said"), [
+    (None, "cannot read qantar's schema (No such file or directory)"),
+    (b"{bad", "qantar's schema is not valid JSON"),
+    (b"\xff\xfe", "qantar's schema is not valid JSON"),
+    (b"[]", "qantar's schema is not a JSON object"),
+])
+def test_a_damaged_installation_schema_is_a_sentence_not_an_output_error(tmp_path, monkeypatch, content, said):
+    # A missing schema was reported as "cannot write the output", a corrupt one as a traceback.
+    from qantar_cli.kb import store
+
+    schema = tmp_path / "qantar.schema.json"
+    if content is not None:
+        schema.write_bytes(content)
+    monkeypatch.setattr(store, "schema_path", lambda: str(schema))
+    run = invoke("timeline", "--date", "2022-01-05", ok=False, env={"QANTAR_NO_CACHE": "1"})
+    assert run.code == 1 and run.stdout == ""
+    assert run.stderr.count("\n") == 1 and run.stderr.startswith("qantar: ")
+    assert f"{schema}: {said}: the installation is damaged; reinstall qantar" in run.stderr
+    assert "cannot write the output" not in run.stderr and "Traceback" not in run.stderr
+    with pytest.raises(DataError, match="reinstall qantar"):
+        parse(GOOD.encode(), "kb.yaml")
+
+
 def test_an_unreadable_texts_directory_is_a_data_problem(tmp_path, monkeypatch):
     from qantar_cli.kb import quotes
 

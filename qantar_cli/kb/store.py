@@ -34,9 +34,25 @@ def chosen_path(path: str | os.PathLike[str] | None = None) -> str:
 
 
 def _schema() -> dict[str, Any]:
-    with open(schema_path(), encoding="utf-8") as handle:
-        schema: dict[str, Any] = json.load(handle)
-    return schema
+    """The schema every file is checked against; ``DataError`` if the installation's copy cannot be read.
+
+    An error here is the installation's, not the knowledge file's: it names
+    the schema file and says to reinstall, rather than letting an OS error
+    reach the CLI (which would take it for a failed write) or a traceback out.
+    """
+    path = schema_path()
+    try:
+        with open(path, encoding="utf-8") as handle:
+            schema = json.load(handle)
+    except OSError as exc:
+        problem = f"cannot read qantar's schema ({exc.strerror or exc})"
+    except (ValueError, RecursionError):  # not UTF-8, not JSON, or nested too deep
+        problem = "qantar's schema is not valid JSON"
+    else:
+        if isinstance(schema, dict):
+            return schema
+        problem = "qantar's schema is not a JSON object"
+    raise DataError.single(display_name(path), f"{problem}: the installation is damaged; reinstall qantar")
 
 
 def parse(data: bytes, name: str) -> tuple[dict[str, list[Record]] | None, list[Problem]]:
