@@ -36,9 +36,21 @@ def test_every_spelling_finds_what_the_latin_one_finds(spelling):
     ("Nur-Sultan", ("place", "astana")),
     ("Almaty", ("place", "almaty")),  # the city before its region, airport and akimat building
     ("Алматы", ("place", "almaty")),
+    ("Astana", ("place", "astana")),  # the city before The Astana Times, whose name only holds the word
+    ("Астана", ("place", "astana")),
+    ("nur sultan", ("place", "astana")),
+    ("Astana Times", ("actor", "astana-times")),
 ])
 def test_a_records_own_name_ranks_first(text, first):
     assert found(text)[0] == first
+
+
+def test_a_whole_name_comes_before_a_name_that_holds_the_word():
+    """In: the place named Astana first, The Astana Times next. Out of first place: the actor bm25 alone
+    put there (its name holds the word twice, with its alias); the order after the whole names is bm25's."""
+    ids = found("Astana")
+    assert ids[:2] == [("place", "astana"), ("actor", "astana-times")]
+    assert search_module.whole_name("  Nur-SULTAN ") == search_module.whole_name("nur sultan") == "nur sultan"
 
 
 def test_every_word_must_match_as_a_word_prefix():

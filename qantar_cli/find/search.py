@@ -11,6 +11,10 @@ becomes a quoted prefix term, so no character of theirs is query syntax.
 A word that is one of a place's names also finds the place's other names
 (``alternatives``): Karagandy finds what Karaganda finds, Kapchagay what
 Konayev finds, Aktyubinsk what Aktobe finds, whichever the article wrote.
+
+A record one of whose names is the whole of what was typed (``names``,
+folded: Astana, Астана, Nur-Sultan for the city) comes before the rest,
+which bm25 ranks: the place Astana before The Astana Times.
 """
 
 from __future__ import annotations
@@ -39,7 +43,7 @@ NEAREST_TERMS = 8
 #: Words of context on each side of the first match in a snippet.
 CONTEXT = 6
 #: Format of the stored index: a change to the tables below needs a new number.
-FORMAT = "3"
+FORMAT = "4"
 
 _TOKEN = fold.TOKEN
 _COMPOUND = re.compile(r"\w+(?:[-'’]\w+)+")
@@ -49,6 +53,7 @@ CREATE TABLE records (n INTEGER PRIMARY KEY, kind TEXT, id TEXT, title TEXT, dat
 CREATE TABLE texts (n INTEGER, part INTEGER, original TEXT, folded TEXT, PRIMARY KEY (n, part));
 CREATE TABLE terms (folded TEXT PRIMARY KEY, shown TEXT);
 CREATE TABLE alternatives (folded TEXT, alternative TEXT, PRIMARY KEY (folded, alternative));
+CREATE TABLE names (folded TEXT, n INTEGER, PRIMARY KEY (folded, n));
 CREATE VIRTUAL TABLE words USING fts5(names, label, body, tokenize = 'unicode61 remove_diacritics 2');
 """
 
@@ -82,8 +87,9 @@ def search(kb: KnowledgeBase, text: str, kinds_wanted: Iterable[str] = (), **cri
     terms, others = _with_alternatives(db, text, terms)
     rows = db.execute(
         "SELECT r.kind, r.id, r.title, r.date, r.n FROM words JOIN records r ON r.n = words.rowid "
-        f"WHERE words MATCH ? ORDER BY bm25(words, {', '.join(map(str, WEIGHTS))}), r.tie, r.id",
-        (match_expression(terms, others),)).fetchall()
+        "WHERE words MATCH ? ORDER BY r.n NOT IN (SELECT n FROM names WHERE folded = ?), "
+        f"bm25(words, {', '.join(map(str, WEIGHTS))}), r.tie, r.id",
+        (match_expression(terms, others), whole_name(text))).fetchall()
     shown = [*terms, *(other for each in others.values() for other in each)]
     given = {k: v for k, v in criteria.items() if v not in (None, [], (), False)}
     # Given filters are read for every kind asked for, matched or not, so that an unknown name in one
@@ -149,6 +155,11 @@ def alternatives(db: sqlite3.Connection, terms: list[str]) -> dict[str, list[str
         if others:
             found[term] = others
     return found
+
+
+def whole_name(text: str) -> str:
+    """A name as ``names`` holds it: its words folded, one space apart (Nur-Sultan is nur sultan)."""
+    return " ".join(fold.words(text))
 
 
 def query_terms(text: str) -> list[str]:
@@ -222,6 +233,7 @@ def _opened(stored: bytes) -> sqlite3.Connection | None:
         db.execute("SELECT n, part, original, folded FROM texts LIMIT 1").fetchall()
         db.execute("SELECT folded, shown FROM terms LIMIT 1").fetchall()
         db.execute("SELECT folded, alternative FROM alternatives LIMIT 1").fetchall()
+        db.execute("SELECT folded, n FROM names LIMIT 1").fetchall()
         db.execute("SELECT rowid FROM words WHERE words MATCH 'a*' LIMIT 1").fetchall()
         odd = db.execute(
             "SELECT (SELECT count(*) FROM texts WHERE typeof(original) != 'text' OR typeof(folded) != 'text'"
@@ -231,7 +243,8 @@ def _opened(stored: bytes) -> sqlite3.Connection | None:
             " OR typeof(tie) != 'integer' OR kind NOT IN ('event', 'figure', 'actor', 'source', 'dispute', 'place'))"
             " + (SELECT count(*) FROM terms WHERE typeof(folded) != 'text' OR typeof(shown) != 'text')"
             " + (SELECT count(*) FROM alternatives WHERE typeof(folded) != 'text' OR typeof(alternative) != 'text'"
-            " OR alternative GLOB '*[^a-z0-9_]*' OR alternative = '')").fetchone()
+            " OR alternative GLOB '*[^a-z0-9_]*' OR alternative = '')"
+            " + (SELECT count(*) FROM names WHERE typeof(folded) != 'text' OR typeof(n) != 'integer')").fetchone()
         if odd != (0,):
             return None
     except (sqlite3.Error, AttributeError, OverflowError, ValueError):
@@ -270,7 +283,10 @@ def _fill(db: sqlite3.Connection, kb: KnowledgeBase) -> None:
             texts = [title, *(t for path in collection.searched for t in strings_at(record, path))]
             for part, original in enumerate(texts):
                 db.execute("INSERT INTO texts VALUES (?, ?, ?, ?)", (n, part, original, " ".join(folded(original))))
-            names = " ".join(indexed(t) for field in NAME_FIELDS for t in strings_at(record, field))
+            own = [t for field in NAME_FIELDS for t in strings_at(record, field)]
+            names = " ".join(indexed(t) for t in own)
+            db.executemany("INSERT OR IGNORE INTO names VALUES (?, ?)",
+                           [(whole, n) for whole in map(whole_name, own) if whole])
             label = indexed(record["id"]) + " " + indexed(title)
             body = " ".join(indexed(t) for t in texts[1:])
             db.execute("INSERT INTO records VALUES (?, ?, ?, ?, ?, ?)", (n, kind, record["id"], title, date,
