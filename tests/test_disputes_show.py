@@ -34,6 +34,21 @@ def test_dispute_json_and_table():
     assert "IWPR: on 2 January" in official_row  # side by side, on one line
 
 
+@pytest.mark.parametrize("columns", ["40", "59", "60", "100"])
+def test_a_disputes_note_is_printed_at_every_width(columns):
+    """In: the note under the dispute, as sections (60 columns and more) or as the last field of its block.
+    Out: nothing of the dispute lost below 60 columns, where the note used to be dropped."""
+    out = invoke("disputes", env={"COLUMNS": columns}).stdout
+    lines = out.splitlines()
+    assert max(len(line) for line in lines) <= int(columns)
+    assert "The sources differ by a day." in " ".join(line.strip() for line in lines)
+    if int(columns) < 60:
+        assert lines[-2:] == ["Note:", "  The sources differ by a day."]
+        assert "Question:" in lines and "Official accounts:" in lines
+    else:
+        assert lines[-1] == "Note: The sources differ by a day."
+
+
 @pytest.mark.parametrize(
     "ident, kind_fields, in_table",
     [

@@ -321,6 +321,24 @@ def test_timelinejs_round_trip_with_dates_to_the_record_precision(kb, tmp_path):
     assert all(s["publisher"].replace("&", "&amp;") in title["text"] for s in kb["sources"])
 
 
+def test_timelinejs_groups_an_event_by_its_one_region_or_as_several(kb):
+    """In: one region's name for an event in one region, "Several regions" for more, the country for none.
+    Out: the first of several regions standing for them all (the six-place spread was "Atyrau Region")."""
+    document = json.loads(export("timelinejs", "-o", "-", "--coarse").stdout)
+    groups = {s["unique_id"]: s["group"] for s in document["events"]}
+    names = {p["id"]: p["name"] for p in kb["places"]}
+    seen = set()
+    for event in kb["events"]:
+        regions = [r for r in event["regions"] if r != "kazakhstan"]
+        expected = ("Several regions" if len(set(regions)) > 1 else names[regions[0]] if regions
+                    else names["kazakhstan"])
+        assert groups[event["id"]] == expected, event["id"]
+        seen.add(min(len(set(regions)), 2))
+    assert seen == {0, 1, 2}, "the bundled events cover no region, one and several"
+    assert groups["2022-01-03-protests-spread-to-other-regions"] == "Several regions"
+    assert groups["2022-01-07-belarusian-contingent-zhetygen-kapshagay"] == "Almaty Region"
+
+
 def hostile(tmp_path):
     text = MINI.read_text(encoding="utf-8")
     text = text.replace('title: "Events at Almaty airport [bold]as told[/bold]"',

@@ -319,10 +319,33 @@ def test_a_region_wins_over_its_city_whichever_spelling_matched(spelling, region
     assert region in found and len(found) > 2  # the region and what lies within it
 
 
+@pytest.mark.parametrize("spelling, region", [
+    # names of the city alone (old ones, Russian ones): the city shares its name with the region, so the region
+    ("Aktyubinsk", "aktobe-region"), ("Актюбинск", "aktobe-region"), ("Aktyubinsk Oblast", "aktobe-region"),
+    ("Kzyl-Orda", "kyzylorda-region"),
+])
+def test_any_name_of_a_city_named_as_its_region_is_the_region(spelling, region):
+    """In: the region's events (Aktobe Region has two). Out: the empty answer the city gave, and its line."""
+    run = bundled("timeline", "--region", spelling, "--json")
+    assert bundled("show", spelling, "--json").json()["id"] == region
+    assert "no events are recorded there" not in run.stderr
+    if region == "aktobe-region":
+        assert "2022-01-05-regional-akimats-attacked" in run.ids()
+
+
+@pytest.mark.parametrize("given, place", [("aktobe-city", "aktobe-city"), ("kyzylorda-city", "kyzylorda-city"),
+                                          ("mangistau-city", "mangistau-city"),
+                                          ("Semipalatinsk", "semey"), ("Uralsk", "oral")])
+def test_a_citys_id_or_a_name_it_does_not_share_is_the_city(given, place):
+    """The city's id names the city alone; a city whose name is not its region's stays the city."""
+    assert bundled("places", "--region", given, "--json").ids()[0] == place
+    assert len(bundled("places", "--region", given, "--json").ids()) == 1
+
+
 def test_two_cities_of_one_name_are_ambiguous():
     run = bundled("places", "--region", "Shalkar", ok=False)
     assert run.code == 2 and "ambiguous: it matches 2 places" in run.stderr
-    assert "shalkar (Shalkar)" in run.stderr and "shalqar (Shalqar)" in run.stderr
+    assert "shalkar (Shalkar, city)" in run.stderr and "shalqar (Shalqar, city)" in run.stderr  # each with its kind
 
 
 def test_a_city_with_no_records_gives_an_empty_answer():

@@ -159,8 +159,8 @@ def test_many_bad_references_are_answered_at_once():
     (["timeline", "--region", "Актуа"], ["--region", "Unknown region", "aktau"]),
     (["timeline", "--source", "Казинфорн"], ["--source", "Unknown source", "kazinform"]),
     (["show", "Масимофф"], ["REF", "karim-massimov"]),
-    (["timeline", "--region", "Shalkar"], ["--region", "ambiguous", "shalkar (Shalkar)", "shalqar (Shalqar)"]),
-    (["timeline", "--region", "Aksu"], ["--region", "ambiguous", "aksu-pavlodar-region", "aksu-turkistan-region"]),
+    (["timeline", "--region", "Shalkar"], ["--region", "ambiguous", "shalkar (Shalkar, city)", "shalqar (Shalqar, city)"]),
+    (["timeline", "--region", "Aksu"], ["--region", "ambiguous", "aksu-pavlodar-region (Aksu, city)", "aksu-turkistan-region (Aksu, city)"]),
 ])
 def test_unknown_and_ambiguous_names(args, fragments):
     assert_usage_error(bundled(*args, ok=False), *fragments)

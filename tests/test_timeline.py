@@ -125,7 +125,7 @@ def test_ambiguous_region_lists_candidates(tmp_path):
     source = MINI.read_text(encoding="utf-8")
     data.write_text(source.replace('aliases: ["Almaty Oblast"]', 'aliases: ["Almaty Oblast", "Almaty city"]'), encoding="utf-8")
     run = invoke("timeline", "--region", "almaty city", data=data, ok=False)
-    assert_usage_error(run, "ambiguous", "almaty (Almaty)", "almaty-region (Almaty Region)")
+    assert_usage_error(run, "ambiguous", "almaty (Almaty, city)", "almaty-region (Almaty Region, region)")
 
 
 def test_same_day_events_keep_the_files_order_not_the_ids():

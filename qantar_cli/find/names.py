@@ -22,14 +22,16 @@ SUGGEST_CHARS = 64
 
 
 class Candidate:
-    """Something a user may name: its id, how it is shown, every name it answers to."""
+    """Something a user may name: its id, how it is shown, every name it answers to, and its kind (a city,
+    a person), which an ambiguous name's candidates are shown with."""
 
-    __slots__ = ("_folded", "_forms", "id", "label", "names")
+    __slots__ = ("_folded", "_forms", "id", "kind", "label", "names")
 
     def __init__(self, id: str, label: str, names: Iterable[str] = (),
-                 folded: Callable[[], dict[str, list[str]]] | None = None):
+                 folded: Callable[[], dict[str, list[str]]] | None = None, kind: str | None = None):
         self.id = id
         self.label = label
+        self.kind = kind
         self.names = [id, label, *names]
         self._folded = folded
         self._forms: dict[Callable[[str], str], list[str]] = {}
@@ -51,8 +53,12 @@ class Candidate:
                 self._forms[sound] = known
         return self.forms(sound)
 
-    def shown(self) -> str:
-        return self.id if self.label == self.id else f"{self.id} ({self.label})"
+    def shown(self, kind: bool = False) -> str:
+        """``id (Label)``, or with ``kind`` ``id (Label, kind)``; just the id when nothing more is known."""
+        said = [self.label] if self.label != self.id else []
+        if kind and self.kind:
+            said.append(self.kind)
+        return f"{self.id} ({', '.join(said)})" if said else self.id
 
 
 def resolve(text: str, pool: list[Candidate], what: str, criterion: str, close: bool = True) -> list[str]:
@@ -94,8 +100,8 @@ def answers_to(text: str, candidate: Candidate) -> bool:
 
 
 def ambiguous(text: str, hits: list[str], pool: list[Candidate], what: str, criterion: str) -> QueryError:
-    """The error for ``text`` matching several of ``pool`` (``hits``), listing each."""
-    shown = {c.id: c.shown() for c in pool}
+    """The error for ``text`` matching several of ``pool`` (``hits``), listing each with its kind."""
+    shown = {c.id: c.shown(kind=True) for c in pool}
     things = "places" if what == "region" else f"{what}s"  # a region option may name any place
     return QueryError(f"{what} {quoted(text.strip())} is ambiguous: it matches {len(hits)} {things}",
                       criterion=criterion, value=text, candidates=[shown[h] for h in hits])

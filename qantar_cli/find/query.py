@@ -51,7 +51,7 @@ def _candidates(kb: KnowledgeBase, key: str, folded: Callable[[], dict[str, list
 
     if key == "sources":
         return [Candidate(s["id"], s["publisher"], [short_name(s["id"]), s["publisher"]], folded) for s in kb[key]]
-    return [Candidate(r["id"], r["name"], r["aliases"], folded) for r in kb[key]]
+    return [Candidate(r["id"], r["name"], r["aliases"], folded, r.get("kind")) for r in kb[key]]
 
 
 def folded_names(kb: KnowledgeBase, key: str) -> dict[str, list[str]]:
@@ -121,17 +121,24 @@ def outermost(kb: KnowledgeBase, text: str, place_id: str, pool: list[Candidate]
     """The largest place around ``place_id`` that answers to the same name, else ``place_id``.
 
     A region wins over the city inside it that shares its name, whichever
-    tier each matched in: Qyzylorda is the region, as Kyzylorda is.
+    tier each matched in and whichever of the city's names was given:
+    Qyzylorda is the region, as Kyzylorda is, and so is Kzyl-Orda, an old
+    name of the city only (Aktyubinsk is Aktobe Region). The city's id, in
+    any spelling that is not also its name, names the city itself
+    (``kyzylorda-city``, Aktobe city).
     """
-    from .names import answers_to
+    from .names import Candidate, answers_to
 
     by_id = {c.id: c for c in pool}
+    own = by_id[place_id].label if place_id in by_id else None
+    if answers_to(text, Candidate(place_id, place_id)) and (own is None or not answers_to(text, Candidate(own, own))):
+        return place_id
     chosen = place_id
     node = kb.places[place_id]["within"] if place_id in kb.places else None
     seen = {place_id}
     while node is not None and node not in seen:
         seen.add(node)
-        if node in by_id and answers_to(text, by_id[node]):
+        if node in by_id and (answers_to(text, by_id[node]) or (own is not None and answers_to(own, by_id[node]))):
             chosen = node
         node = kb.places[node]["within"] if node in kb.places else None
     return chosen

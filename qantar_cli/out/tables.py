@@ -285,9 +285,13 @@ def print_table(records: list[Record], collection: Collection, stream: IO[str], 
     """Records of one collection as a table (or stacked blocks, or sections), as its columns say."""
     console = console or make_console(stream, no_color=getattr(view, "no_color", False),
                                       width=getattr(view, "width", None))
-    if collection.layout == "sections" and console.width >= NARROW:
+    if collection.layout == "sections":
         rows = [[cell_lines(c, record, view) for c in collection.columns] for record in records]
-        _print_sections(console, collection, records, rows)
+        if console.width >= NARROW:
+            _print_sections(console, collection, records, rows)
+        else:  # too narrow for sides side by side: blocks, each with its footer still under it
+            cols, rows = shown(collection.columns, rows)
+            _print_stacked(console, cols, rows, [_footer(collection, record) for record in records])
         return
     draw(console, collection.columns, records, view)
 
@@ -334,16 +338,24 @@ def _print_sections(console: Console, collection: Collection, records: list[Reco
             _print_stacked(console, sides, cells)
         else:
             _print_grid(console, sides, cells, widths, lines_between=False)
-        note = record.get(collection.footer) if collection.footer else None
+        note = _footer(collection, record)
         if note:
-            print_wrapped(console, "Note: " + " ".join(visible_lines(note)), "dim")
+            print_wrapped(console, "Note: " + note, "dim")
 
 
-def _print_stacked(console: Console, cols: tuple[Col, ...], rows: list[list[Lines]]) -> None:
+def _footer(collection: Collection, record: Record) -> str:
+    """The record's footer field (a dispute's note) as one safe line, or ``""``."""
+    note = record.get(collection.footer) if collection.footer else None
+    return " ".join(visible_lines(note)) if note else ""
+
+
+def _print_stacked(console: Console, cols: tuple[Col, ...], rows: list[list[Lines]],
+                   footers: list[str] | None = None) -> None:
     """One block a record, one field a line: for terminals too narrow for a table.
 
     A line that is a single word (a date, an id) is never cut: it may run
-    past the edge, and the terminal wraps it whole.
+    past the edge, and the terminal wraps it whole. ``footers``, one a
+    record, end its block as a ``Note:`` field.
     """
     for n, row in enumerate(rows):
         if n:
@@ -355,6 +367,9 @@ def _print_stacked(console: Console, cols: tuple[Col, ...], rows: list[list[Line
                     print_wrapped(console, text, style, indent="  ")
                 else:
                     console.print()
+        if footers and footers[n]:
+            console.print(Text("Note:", style="bold"))
+            print_wrapped(console, footers[n], "dim", indent="  ")
 
 
 def print_heading(console: Console, text: str, first: bool = False) -> None:

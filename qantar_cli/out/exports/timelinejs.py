@@ -3,8 +3,9 @@
 ``{"title": slide, "events": [slide, ...]}``. A slide's ``start_date`` and
 ``end_date`` (for a span) hold ``year``, then ``month`` and ``day`` only as
 far as the record's date gives them; ``text`` has the title as headline and
-the summary and sources as text; ``group`` is the event's first region (one
-row a region in the timeline's navigation); ``unique_id`` is the event's
+the summary and sources as text; ``group`` is the event's region, "Several
+regions" when it has more than one, or the country's name (one row a
+group in the timeline's navigation); ``unique_id`` is the event's
 id. TimelineJS renders headline and text as HTML, so every string from the
 data is escaped here.
 """
@@ -47,9 +48,17 @@ def _slide(kb: KnowledgeBase, event: Record) -> dict[str, Any]:
     return slide
 
 
+#: The group of an event in more than one region: no one region's row is its own.
+SEVERAL = "Several regions"
+
+
 def _group(kb: KnowledgeBase, event: Record) -> str:
-    region = event["regions"][0] if event["regions"] else kb.country()
-    place = kb.places.get(region) if region else None
+    """The event's row: its one region, ``SEVERAL``, or (national, or in no region) the country."""
+    country = kb.country()
+    regions = [r for r in dict.fromkeys(event["regions"]) if r != country]
+    if len(regions) > 1:
+        return SEVERAL
+    place = kb.places.get(regions[0] if regions else country or "")
     return place["name"] if place else "Kazakhstan"
 
 
