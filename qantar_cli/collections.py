@@ -384,7 +384,7 @@ EVENTS = Collection(
     ),
     related=(_refs("actors", "actors"), _refs("places", "places"), _cited_sources()),
     rules=(_event_rules,),
-    span=("date", "end_date"), date="date", label="title", searched=("summary", "citations.quote"),
+    span=("date", "end_date"), date="date", label="title", searched=("summary", "tags", "citations.quote"),
 )
 
 
@@ -426,7 +426,7 @@ FIGURES = Collection(
     ),
     related=(Related("actors", _figure_actors), _refs("places", "places"), _cited_sources()),
     rules=(_figure_rules,),
-    date="as_of", label="label", searched=("stated", "unit", "citations.quote"),
+    date="as_of", label="label", searched=("stated", "unit", "category", "citations.quote"),
 )
 
 

@@ -45,6 +45,25 @@ def test_a_records_own_name_ranks_first(text, first):
     assert found(text)[0] == first
 
 
+def test_a_tag_or_a_category_is_found_and_named_in_the_snippet():
+    """In: every event tagged casualties and every figure of that category, the snippet saying which field
+    matched. Out: records of neither; and the field's name is no word of the index."""
+    from qantar_cli.kb.store import load
+
+    kb = load(use_cache=False)
+    matches = bundled("search", "casualties", "--json").json()
+    got = {(m["kind"], m["id"]) for m in matches}
+    tagged = {("event", e["id"]) for e in kb["events"] if "casualties" in e["tags"]}
+    counted = {("figure", f["id"]) for f in kb["figures"] if f["category"] == "casualties"}
+    assert tagged and counted and tagged | counted <= got
+    for _, record_id in got - tagged - counted:  # found for the word elsewhere in its text, not for the field
+        assert "casualt" in texts_of(record_id).lower(), record_id
+    assert ("figure", "protesters-thousands-astana-times") not in got
+    snippets = {m["id"]: m["snippet"] for m in matches}
+    assert any(snippets[i].startswith("category: casualties") for _, i in counted)
+    assert bundled("search", "category", "--json").json() == []
+
+
 def test_a_whole_name_comes_before_a_name_that_holds_the_word():
     """In: the place named Astana first, The Astana Times next. Out of first place: the actor bm25 alone
     put there (its name holds the word twice, with its alias); the order after the whole names is bm25's."""

@@ -40,10 +40,13 @@ WEIGHTS = (20.0, 5.0, 1.0)
 NAME_FIELDS = ("name", "aliases", "publisher")
 #: How many of the user's words ``nearest`` looks at: beyond them nothing is "near" anyway.
 NEAREST_TERMS = 8
+#: Fields whose words are a closed set of terms (an event's tags, a figure's category): a snippet from
+#: one names the field ("tag: casualties"), whose name is shown but not searched.
+TAGGED = {"tags": "tag", "category": "category"}
 #: Words of context on each side of the first match in a snippet.
 CONTEXT = 6
 #: Format of the stored index: a change to the tables below needs a new number.
-FORMAT = "4"
+FORMAT = "5"
 
 _TOKEN = fold.TOKEN
 _COMPOUND = re.compile(r"\w+(?:[-'’]\w+)+")
@@ -280,9 +283,13 @@ def _fill(db: sqlite3.Connection, kb: KnowledgeBase) -> None:
             n += 1
             title = kinds.label_of(record)
             date = record.get(collection.date) if collection.date else None
-            texts = [title, *(t for path in collection.searched for t in strings_at(record, path))]
-            for part, original in enumerate(texts):
-                db.execute("INSERT INTO texts VALUES (?, ?, ?, ?)", (n, part, original, " ".join(folded(original))))
+            found = [("", title), *((path, t) for path in collection.searched for t in strings_at(record, path))]
+            texts = [t for _, t in found]
+            for part, (path, original) in enumerate(found):
+                tagged = TAGGED.get(path)  # shown with its field's name, which is no known word
+                db.execute("INSERT INTO texts VALUES (?, ?, ?, ?)",
+                           (n, part, f"{tagged}: {original}" if tagged else original,
+                            " ".join([*fold.words(tagged), *folded(original)] if tagged else folded(original))))
             own = [t for field in NAME_FIELDS for t in strings_at(record, field)]
             names = " ".join(indexed(t) for t in own)
             db.executemany("INSERT OR IGNORE INTO names VALUES (?, ?)",
