@@ -13,6 +13,7 @@ from __future__ import annotations
 import errno
 import io
 import os
+import re
 import sys
 from collections.abc import Callable
 from functools import cached_property
@@ -379,6 +380,29 @@ def _closed_pipe(exc: OSError) -> bool:
     return isinstance(exc, BrokenPipeError) or exc.errno == errno.EPIPE
 
 
+_EXTRA = re.compile(r"Got unexpected extra arguments? \((.*)\)\Z", re.DOTALL)
+_DATE_LIKE = re.compile(r"\d{4}(?:[-./]\d{1,2}){0,2}|\d{1,2}[-./]\d{1,2}[-./]\d{4}")
+_ID_LIKE = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)+")
+
+
+def _extra_argument_hint(message: str) -> str:
+    """What a list command's stray argument was probably meant as: a date, a record's id, or words."""
+    found = _EXTRA.match(message)
+    words = found.group(1).split(" ") if found else []
+    word = words[0] if words else ""
+    if _DATE_LIKE.fullmatch(word):
+        iso = re.fullmatch(r"\d{4}(?:-\d{2}){0,2}", word)
+        return f": to filter by date, use --date {word if iso else 'YYYY-MM-DD'}."
+    if _ID_LIKE.fullmatch(word):
+        return f": to see one record in full, use qantar show {word}."
+    typed = " ".join(words)
+    if typed and typed.isprintable() and len(typed) <= 64:
+        import shlex
+
+        return f": to find the records that mention it, use qantar search {shlex.join(words)}; for filters, --help."
+    return ": to see one record in full, use qantar show ID; to find words, qantar search."
+
+
 def _quiet_stdout() -> None:
     """After a failed write, point stdout at /dev/null so no later flush fails again."""
     try:
@@ -563,7 +587,7 @@ class QantarGroup(click.Group):
             message = exc.format_message().replace(":\n\t", ": ").replace(",\n\t", ", ")
             if message.startswith("Got unexpected extra argument") and exc.ctx is not None \
                     and exc.ctx.info_name in ("timeline", "figures", "disputes", "places"):
-                message += ": to see one record in full, use qantar show ID."
+                message += _extra_argument_hint(message)
             shown = Usage(message, ctx=exc.ctx)
         shown.show()
         return QantarGroup._flushed(exc.exit_code)
@@ -680,7 +704,8 @@ def figures(app: App, /, fmt: str | None, as_json: bool, **criteria: Any) -> Non
 @output_options
 @click.pass_obj
 def actors(app: App, /, name: str | None, fmt: str | None, as_json: bool, **criteria: Any) -> None:
-    """Who was involved, in which roles. NAME matches an id, name or alias.
+    """Who was involved, in which roles. NAME matches an id, name or alias,
+    else lists every actor whose names contain it (qantar actors Arman).
 
     \b
     qantar actors Masimov

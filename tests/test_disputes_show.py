@@ -106,4 +106,21 @@ def test_show_names_the_first_bad_reference_and_counts_the_rest():
 
 def test_an_id_given_to_a_list_command_points_to_show():
     run = invoke("disputes", "coup-attempt-or-protest", ok=False)
-    assert_usage_error(run, "unexpected extra argument (coup-attempt-or-protest)", "qantar show ID")
+    assert_usage_error(run, "unexpected extra argument (coup-attempt-or-protest)",
+                       "use qantar show coup-attempt-or-protest.")
+
+
+@pytest.mark.parametrize(("args", "hint", "not_said"), [
+    (["timeline", "2022-01-05"], "to filter by date, use --date 2022-01-05.", "qantar show"),
+    (["timeline", "05.01.2022"], "to filter by date, use --date YYYY-MM-DD.", "qantar search"),
+    (["figures", "casualties"], "use qantar search casualties; for filters, --help.", "qantar show"),
+    (["places", "Almaty", "city"], "use qantar search Almaty city;", "--date"),
+    (["disputes", "it's"], "use qantar search 'it'\"'\"'s';", "--date"),  # quoted as a shell needs it
+    (["timeline", "\x1b[31m"], "use qantar show ID; to find words, qantar search.", "\x1b"),
+])
+def test_a_stray_argument_to_a_list_command_gets_the_hint_its_shape_suggests(args, hint, not_said):
+    """In: the one hint that fits what was typed. Out: the others, and anything a terminal would interpret."""
+    run = invoke(*args, ok=False)
+    assert_usage_error(run, "unexpected extra argument", hint)
+    lines = run.stderr.splitlines()
+    assert not_said not in run.stderr and len(lines) == 4 and lines[-1].startswith("Error: ")  # one error line

@@ -41,6 +41,8 @@ VOICE_NAMES = {"official": "Official accounts", "independent": "Independent acco
                "foreign": "Foreign accounts"}
 #: A quote longer than this many words is found by its first and last ``_ENDS`` words.
 _WHOLE_WORDS, _ENDS = 10, 5
+#: The fewest words a term of a quote with quotation marks in it is made of.
+_FEWEST = 4
 #: Characters a URL carries as they are (RFC 3986's reserved ones, and "%" of its escapes).
 _URL_SAFE = ":/?#[]@!$&'()*+,;=%~"
 
@@ -166,12 +168,48 @@ def text_fragment(passage: str) -> str:
 
     Each term is percent-encoded, ``-``, ``,`` and ``&`` included (the
     directive's own syntax). A long passage is given by its first and last
-    words (``start,end``), so a difference in the middle (a curly quote, a
-    line break) does not lose the match.
+    words (``start,end``), so a difference in the middle (a line break)
+    does not lose the match. A word with a quotation mark or an apostrophe
+    is not matched on: a quote may write ``'`` or ``"`` where its article
+    has a typographic one (the check against the articles folds them), and
+    a browser does not. The terms are then the first and last runs of words
+    without one, or a short passage's longest such run (of ``_FEWEST`` words
+    at least, which common words rarely repeat elsewhere in the article;
+    without one, the passage as it is).
     """
     words = passage.split()
-    terms = [words] if len(words) <= _WHOLE_WORDS else [words[:_ENDS], words[-_ENDS:]]
+    plain = [not any(c in _QUOTE_MARKS for c in w) for w in words]
+    if all(plain):
+        terms = [words] if len(words) <= _WHOLE_WORDS else [words[:_ENDS], words[-_ENDS:]]
+    else:
+        runs = _runs(words, plain)
+        first = next((r for r in runs if len(r) >= _ENDS), None)
+        last = next((r for r in reversed(runs) if len(r) >= _ENDS), None)
+        if first is not None and last is not None and (first is not last or len(first) >= 2 * _ENDS):
+            terms = [first[:_ENDS], last[-_ENDS:]]
+        else:
+            longest = max(runs, key=len, default=[])
+            terms = [longest] if len(longest) >= _FEWEST else [words]
     return "#:~:text=" + ",".join(quote(" ".join(t), safe="").replace("-", "%2D") for t in terms)
+
+
+#: Quotation marks and apostrophes, straight and typographic: a word with one is not matched on.
+_QUOTE_MARKS = frozenset("'\"‘’‚‛“”„‟«»")
+
+
+def _runs(words: list[str], plain: list[bool]) -> list[list[str]]:
+    """The runs of consecutive words that are ``plain``."""
+    runs: list[list[str]] = []
+    current: list[str] = []
+    for word, ok in zip(words, plain, strict=True):
+        if ok:
+            current.append(word)
+        elif current:
+            runs.append(current)
+            current = []
+    if current:
+        runs.append(current)
+    return runs
 
 
 def quote_link(url: Any, passage: str) -> str | None:
