@@ -13,8 +13,9 @@ A word that is one of a place's names also finds the place's other names
 Konayev finds, Aktyubinsk what Aktobe finds, whichever the article wrote.
 
 A record one of whose names is the whole of what was typed (``names``,
-folded: Astana, Астана, Nur-Sultan for the city) comes before the rest,
-which bm25 ranks: the place Astana before The Astana Times.
+folded: Astana, Астана, Nur-Sultan for the city) comes first; then those
+that have every word typed as a whole word, not only words that begin
+with it (qandy: Qandy Qantar before Kandyagash); bm25 ranks within each.
 """
 
 from __future__ import annotations
@@ -91,8 +92,9 @@ def search(kb: KnowledgeBase, text: str, kinds_wanted: Iterable[str] = (), **cri
     rows = db.execute(
         "SELECT r.kind, r.id, r.title, r.date, r.n FROM words JOIN records r ON r.n = words.rowid "
         "WHERE words MATCH ? ORDER BY r.n NOT IN (SELECT n FROM names WHERE folded = ?), "
+        "r.n NOT IN (SELECT rowid FROM words WHERE words MATCH ?), "
         f"bm25(words, {', '.join(map(str, WEIGHTS))}), r.tie, r.id",
-        (match_expression(terms, others), whole_name(text))).fetchall()
+        (match_expression(terms, others), whole_name(text), match_expression(terms, others, whole=True))).fetchall()
     shown = [*terms, *(other for each in others.values() for other in each)]
     given = {k: v for k, v in criteria.items() if v not in (None, [], (), False)}
     # Given filters are read for every kind asked for, matched or not, so that an unknown name in one
@@ -117,16 +119,16 @@ class Matches(Selection):
         self.nearest: list[str] = []
 
 
-def match_expression(terms: list[str], others: dict[str, list[str]] | None = None) -> str:
-    """FTS5's query for ``terms``: each a quoted word, a prefix unless it is a number (2000 is not 20000);
-    a term with ``others`` (a place's other names) also matches any of them, as whole words (Emba is
-    a name of Embi; "embassy" is not)."""
+def match_expression(terms: list[str], others: dict[str, list[str]] | None = None, whole: bool = False) -> str:
+    """FTS5's query for ``terms``: each a quoted word, a prefix unless it is a number (2000 is not 20000)
+    or ``whole`` asks for whole words only; a term with ``others`` (a place's other names) also matches
+    any of them, as whole words (Emba is a name of Embi; "embassy" is not)."""
 
     def exact(term: str) -> str:
         return f'"{term}"'
 
     def one(term: str) -> str:
-        return exact(term) if term.isdigit() else exact(term) + "*"
+        return exact(term) if whole or term.isdigit() else exact(term) + "*"
 
     parts = []
     for term in terms:
