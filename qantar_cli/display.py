@@ -107,7 +107,9 @@ def figure_value(record: dict[str, Any]) -> str:
     A vague quantity has no value: its words are the value.
     """
     if record["value"] is None:
-        return str(record.get("stated") or "—")
+        stated = str(record.get("stated") or "—")
+        # the article's words, capitalised only for starting its sentence ("Dozens of businesses ...")
+        return stated[:1].lower() + stated[1:] if stated[:1].isupper() and not stated[1:2].isupper() else stated
     text = number(record["value"])
     if record["qualifier"] == "range" and record["value_max"] is not None:
         text = f"{text}–{number(record['value_max'])}"

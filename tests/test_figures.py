@@ -82,3 +82,15 @@ def test_a_single_unit_reads_in_the_singular(unit, value, value_max, shown):
     from qantar_cli.display import unit_of
 
     assert unit_of({"unit": unit, "value": value, "value_max": value_max}) == shown
+
+
+@pytest.mark.parametrize(("stated", "shown"), [
+    ("Dozens", "dozens"),  # capitalised only for starting the article's sentence
+    ("hundreds", "hundreds"),
+    ("CSTO troops", "CSTO troops"),  # an acronym keeps its capitals
+    (None, "—"),
+])
+def test_a_vague_figures_value_is_its_words_in_running_text(stated, shown):
+    from qantar_cli.display import figure_value
+
+    assert figure_value({"value": None, "stated": stated, "qualifier": "vague"}) == shown

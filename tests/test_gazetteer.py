@@ -362,3 +362,12 @@ def test_two_cities_of_one_name_are_ambiguous():
 def test_a_city_with_no_records_gives_an_empty_answer():
     run = bundled("timeline", "--region", "Taraz", "--json")
     assert run.json() == []
+
+
+@pytest.mark.parametrize("code", ["KZ-47", "kz-47", "KZ47"])
+def test_a_region_answers_to_its_iso_code(code):
+    """In: Mangystau Region and what lies within it, as places --json gives its code. Out: other regions."""
+    found = bundled("places", "--region", code, "--json").ids()
+    assert "mangystau-region" in found and "zhanaozen" in found
+    assert "almaty" not in found and "aktobe-region" not in found
+    assert bundled("show", code, "--json").json()["iso_code"] == "KZ-47"
