@@ -549,7 +549,7 @@ class QantarGroup(click.Group):
             return code if isinstance(code, int) else 0
         except click.exceptions.NoSuchOption as exc:
             if exc.option_name not in _GLOBAL_OPTIONS:
-                return self._show(exc)
+                return self._show(self._misplaced(exc, args))
             example = f"qantar {exc.option_name}{' PATH' if exc.option_name == '--data' else ''} timeline"
             message = f"{exc.option_name} is a global option: give it before the command, as in {example}"
             return self._show(click.exceptions.NoSuchOption(exc.option_name, message, None, exc.ctx))
@@ -568,6 +568,21 @@ class QantarGroup(click.Group):
         except UnicodeEncodeError as exc:
             return _output_failed(OSError(errno.EILSEQ, f"the output's encoding ({exc.encoding}) cannot carry "
                                                         "the text: set PYTHONIOENCODING=utf-8"))
+
+    def _misplaced(self, exc: click.exceptions.NoSuchOption, args: Any) -> click.ClickException:
+        """``exc``, or, for a command's option given before the command (qantar --json figures), where to put it."""
+        if exc.ctx is None or exc.ctx.command is not self:
+            return exc
+        words = [a for a in (args if args is not None else sys.argv[1:]) if isinstance(a, str)]
+        name = next((w for w in words if w in self.commands), None)
+        command = self.commands.get(name) if name else None
+        option = next((p for p in command.params if exc.option_name in p.opts), None) if command else None
+        if command is None or not isinstance(option, click.Option):
+            return exc
+        value = "" if option.is_flag else f" {option.make_metavar(click.Context(command, info_name=name))}"
+        example = f"qantar {name} {exc.option_name}{value}"
+        message = f"{exc.option_name} is an option of {name}: give it after the command, as in {example}"
+        return click.exceptions.NoSuchOption(exc.option_name, message, None, exc.ctx)
 
     def _context_of(self, args: Any) -> click.Context:
         """A context of the command the arguments name (unparsed), for its usage line."""

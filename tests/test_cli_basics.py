@@ -3,7 +3,8 @@
 import hashlib
 import re
 
-from conftest import MINI, ROOT, invoke
+import pytest
+from conftest import MINI, ROOT, assert_usage_error, invoke
 
 
 def test_bare_qantar_prints_the_help_and_exits_0():
@@ -55,3 +56,21 @@ def test_an_option_without_its_value_shows_the_usage_of_its_command():
     assert run.code == 2 and run.stdout == ""
     assert run.stderr.startswith("Usage: qantar timeline [OPTIONS]\nTry 'qantar timeline --help' for help.\n")
     assert "Error: Option '--date' requires an argument." in run.stderr
+
+
+@pytest.mark.parametrize(("args", "said"), [
+    (["--json", "figures"], "--json is an option of figures: give it after the command, as in qantar figures --json"),
+    (["--region", "almaty", "timeline"], "as in qantar timeline --region R"),
+    (["--fields=id", "places"], "--fields is an option of places: give it after the command"),
+])
+def test_a_commands_option_given_before_the_command_is_explained(args, said):
+    """In: where the option goes. Out: Click's guess of a global option (Did you mean '--version'?)."""
+    run = invoke(*args, data=None, ok=False)
+    assert_usage_error(run, said)
+    assert "Did you mean" not in run.stderr
+
+
+@pytest.mark.parametrize("args", [["--bogus", "timeline"], ["--json"]])
+def test_an_option_of_no_command_given_is_still_unknown(args):
+    run = invoke(*args, data=None, ok=False)
+    assert_usage_error(run, "No such option")
