@@ -877,7 +877,9 @@ def search(app: App, /, words: tuple[str, ...], fmt: str | None, as_json: bool, 
         raise Failed(str(exc)) from None
     if not found:
         hint = f"; the nearest words the knowledge base has: {', '.join(found.nearest)}" if found.nearest else ""
-        asked = describe(criteria)
+        if any(w.startswith("-") for w in words):  # only after --, which makes every word a word
+            hint += "; every word after -- is searched for, so give options before it"
+        asked = describe({**criteria, "kind": kind})
         narrowed = f" with {asked}" if asked else ""
         from .find.names import quoted
 

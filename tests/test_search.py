@@ -75,6 +75,21 @@ def test_a_whole_word_comes_before_a_word_that_only_begins_so():
     assert found("armen")[0] == ("actor", "armenia")  # no whole word "armen": by bm25, names first
 
 
+def test_a_single_letter_is_a_whole_word_not_a_prefix_of_every_word():
+    """zzzz folds to z: no longer every place whose name begins with z (Zaysan, Zyryanovsk)."""
+    assert found("zzzz") == []
+    assert search_module.match_expression(["z", "zh"]) == '"z" AND "zh"*'
+    assert found("Zaysan") and found("Zay")  # a prefix of two letters and more still finds
+
+
+def test_no_match_names_every_filter_and_what_a_double_dash_did():
+    run = bundled("search", "airport", "--tag", "airport", "--kind", "actor", ok=True)
+    assert run.stderr == "qantar: no record matches 'airport' with --tag airport --kind actor.\n"
+    run = bundled("search", "--", "Zhanaozen", "--json", ok=True)
+    assert "every word after -- is searched for, so give options before it" in run.stderr
+    assert "give options before it" not in bundled("search", "qqqqxx", ok=True).stderr
+
+
 def test_a_whole_name_comes_before_a_name_that_holds_the_word():
     """In: the place named Astana first, The Astana Times next. Out of first place: the actor bm25 alone
     put there (its name holds the word twice, with its alias); the order after the whole names is bm25's."""

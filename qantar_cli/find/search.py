@@ -120,15 +120,16 @@ class Matches(Selection):
 
 
 def match_expression(terms: list[str], others: dict[str, list[str]] | None = None, whole: bool = False) -> str:
-    """FTS5's query for ``terms``: each a quoted word, a prefix unless it is a number (2000 is not 20000)
-    or ``whole`` asks for whole words only; a term with ``others`` (a place's other names) also matches
-    any of them, as whole words (Emba is a name of Embi; "embassy" is not)."""
+    """FTS5's query for ``terms``: each a quoted word, a prefix unless it is a number (2000 is not 20000),
+    a single letter (zzzz folds to z, which is no prefix of every word in z) or ``whole`` asks for whole
+    words only; a term with ``others`` (a place's other names) also matches any of them, as whole words
+    (Emba is a name of Embi; "embassy" is not)."""
 
     def exact(term: str) -> str:
         return f'"{term}"'
 
     def one(term: str) -> str:
-        return exact(term) if whole or term.isdigit() else exact(term) + "*"
+        return exact(term) if whole or term.isdigit() or len(term) == 1 else exact(term) + "*"
 
     parts = []
     for term in terms:
