@@ -56,8 +56,16 @@ def one_line(text: object) -> str:
 
 
 def say(message: str) -> None:
-    """One line on stderr, prefixed, with every control shown as an escape."""
-    click.echo(f"qantar: {one_line(message)}", err=True)
+    """One line on stderr, prefixed, with every control shown as an escape.
+
+    A stderr that cannot be written (a full device, a reader that left) is
+    no reason to fail: nothing more can be said there, and the exit code
+    still tells what happened.
+    """
+    try:
+        click.echo(f"qantar: {one_line(message)}", err=True)
+    except OSError:
+        pass
 
 
 class DataProblem(click.ClickException):
@@ -152,6 +160,15 @@ class App:
             return load(self.data, defer_cache=True)
         except DataError as exc:
             raise DataProblem(exc) from None
+
+    def reads(self, path: str) -> bool:
+        """Whether ``path`` is the knowledge file this run reads (--data, QANTAR_DATA or the bundled one)."""
+        from .kb.store import chosen_path
+
+        try:
+            return os.path.samefile(path, chosen_path(self.data))
+        except (OSError, ValueError):  # either is missing, unreadable, or standard input
+            return False
 
     def select(self, key: str, renamed: dict[str, str] | None = None, **criteria: Any) -> list[dict[str, Any]]:
         from .find.query import select
@@ -568,6 +585,11 @@ class QantarGroup(click.Group):
         except UnicodeEncodeError as exc:
             return _output_failed(OSError(errno.EILSEQ, f"the output's encoding ({exc.encoding}) cannot carry "
                                                         "the text: set PYTHONIOENCODING=utf-8"))
+        except BaseException as exc:  # SIGTERM or SIGHUP while an export was written (and removed)
+            atomic = sys.modules.get("qantar_cli.out.atomic")
+            if atomic is not None and isinstance(exc, atomic.Ended):
+                return 128 + int(exc.args[0])
+            raise
 
     def _misplaced(self, exc: click.exceptions.NoSuchOption, args: Any) -> click.ClickException:
         """``exc``, or, for a command's option given before the command (qantar --json figures), where to put it."""
@@ -604,7 +626,10 @@ class QantarGroup(click.Group):
                     and exc.ctx.info_name in ("timeline", "figures", "disputes", "places"):
                 message += _extra_argument_hint(message)
             shown = Usage(message, ctx=exc.ctx)
-        shown.show()
+        try:
+            shown.show()
+        except OSError:  # stderr cannot be written: the exit code is all that is left to say it
+            pass
         return QantarGroup._flushed(exc.exit_code)
 
     @staticmethod
@@ -920,14 +945,22 @@ def _export_help() -> str:
 
 def _write_output(path: str, data: str | bytes, force: bool, criterion: str) -> None:
     """``data`` to stdout (``-``) or, whole or not at all, to the file ``path``."""
-    from .out import atomic
-
     if path == "-":
         sys.stdout.write(data if isinstance(data, str) else data.decode("utf-8"))
         return
-    body = data.encode("utf-8") if isinstance(data, str) else data
+    _write_outputs([(path, data, criterion)], force)
+
+
+def _write_outputs(files: list[tuple[str, str | bytes, str]], force: bool) -> None:
+    """Each ``(path, data, criterion)`` to its file: all of them whole, or none."""
+    from .out import atomic
+
+    def filler(data: str | bytes) -> Callable[[Any], object]:
+        body = data.encode("utf-8") if isinstance(data, str) else data
+        return lambda handle: handle.write(body)
+
     try:
-        atomic.write(path, lambda handle: handle.write(body), force, criterion)
+        atomic.write_all([(path, filler(data), criterion) for path, data, criterion in files], force)
     except QueryError as exc:
         raise usage(exc) from None
     except atomic.WriteFailed as exc:
@@ -968,6 +1001,9 @@ def export(app: App, /, fmt: str, output: str | None, force: bool, metadata: str
         for path, criterion in ((output, "output"), (metadata, "metadata")):
             if path is not None and path != "-":
                 atomic.check(path, force, criterion)
+                if app.reads(path):
+                    raise QueryError(f"{path} is the knowledge file being read: name another file",
+                                     criterion=criterion, value=path)
     except QueryError as exc:
         raise usage(exc) from None
     except atomic.WriteFailed as exc:
@@ -981,10 +1017,12 @@ def export(app: App, /, fmt: str, output: str | None, force: bool, metadata: str
         data = chosen.render(app.kb, events)
     except ExportFailed as exc:
         raise Failed(str(exc)) from None
-    _write_output(output, data, force, "output")
-    if metadata is not None:
+    if metadata is None:
+        _write_output(output, data, force, "output")
+    else:  # both files, or neither
         database = os.path.splitext(os.path.basename(output))[0]
-        _write_output(metadata, chosen.companion(app.kb, database), force, "metadata")
+        companion = chosen.companion(app.kb, database)
+        _write_outputs([(output, data, "output"), (metadata, companion, "metadata")], force)
     for line in chosen.remarks(app.kb, events):
         say(line)
     if not events and chosen.filtered:

@@ -292,3 +292,108 @@ def test_a_file_name_with_controls_is_shown_escaped(tmp_path):
     run = invoke("export", "bibtex", "-o", str(out), ok=False)
     assert_usage_error(run, "\\x1b[31m")
     assert "\x1b" not in run.stderr
+
+
+# -- found by an attacker's review ------------------------------------------------------
+
+
+def test_a_link_to_standard_output_is_never_replaced_even_while_it_leads_to_a_file(tmp_path):
+    """/dev/stdout is a link to /proc/self/fd/1: with stdout redirected to a file, --force replaced the
+    link itself (as root, /dev/stdout for the whole machine). A copy of that link in tmp_path is refused."""
+    link = tmp_path / "stdout"
+    link.symlink_to("/proc/self/fd/1")
+    sink = tmp_path / "redirected.txt"
+    env = {k: v for k, v in os.environ.items() if k != "QANTAR_DATA"}
+    env["PYTHONPATH"] = os.pathsep.join([str(ROOT), env.get("PYTHONPATH", "")])
+    with open(sink, "wb") as out:
+        done = subprocess.run([sys.executable, "-m", "qantar_cli", "export", "bibtex", "-o", str(link), "--force"],
+                              stdout=out, stderr=subprocess.PIPE, env=env, check=False)
+    assert done.returncode == 2, done.stderr
+    assert b"symbolic link to an open stream" in done.stderr and b"Traceback" not in done.stderr
+    assert link.is_symlink() and os.readlink(link) == "/proc/self/fd/1"
+    assert sink.read_bytes() == b"" and _leftovers(tmp_path, "stdout", "redirected.txt") == []
+
+
+@pytest.mark.parametrize("target", ["/dev/null", "/proc/self/fd/2", "."])
+def test_a_link_to_a_device_a_stream_or_a_directory_is_refused_with_force(tmp_path, target):
+    link = tmp_path / "out.bib"
+    link.symlink_to(target if target != "." else str(tmp_path))
+    with pytest.raises(QueryError, match="symbolic link to"):
+        atomic.check(str(link), force=True)
+    assert link.is_symlink()
+
+
+def test_the_knowledge_file_being_read_is_never_the_output(tmp_path):
+    data = tmp_path / "kb.yaml"
+    data.write_bytes(MINI.read_bytes())
+    run = invoke("export", "html", "-o", str(data), "--force", data=data, ok=False)
+    assert_usage_error(run, "is the knowledge file being read")
+    assert data.read_bytes() == MINI.read_bytes() and _leftovers(tmp_path, "kb.yaml") == []
+
+
+def test_force_keeps_a_replaced_files_permissions(tmp_path):
+    target = tmp_path / "out.txt"
+    target.write_bytes(OLD)
+    target.chmod(0o444)
+    atomic.write(str(target), lambda h: h.write(b"new"), force=True)
+    assert target.read_bytes() == b"new" and target.stat().st_mode & 0o777 == 0o444
+
+
+def test_several_files_are_all_written_or_none(tmp_path):
+    first, second = tmp_path / "q.db", tmp_path / "m.json"
+    first.write_bytes(OLD)
+    with pytest.raises(atomic.WriteFailed, match="no file was written"):
+        atomic.write_all([(str(first), lambda h: h.write(b"new db"), "output"),
+                          (str(second), _half_then_full, "metadata")], force=True)
+    assert first.read_bytes() == OLD and not second.exists()
+    assert _leftovers(tmp_path, "q.db") == []
+    atomic.write_all([(str(first), lambda h: h.write(b"new db"), "output"),
+                      (str(second), lambda h: h.write(b"{}"), "metadata")], force=True)
+    assert first.read_bytes() == b"new db" and second.read_bytes() == b"{}"
+
+
+def test_a_metadata_file_that_cannot_be_written_leaves_the_database_as_it_was(tmp_path, monkeypatch):
+    out, meta = tmp_path / "q.db", tmp_path / "m.json"
+    out.write_bytes(OLD)
+    calls = []
+
+    def fills_on_the_second(fd):
+        calls.append(fd)
+        if len(calls) == 2:
+            raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(atomic.os, "fsync", fills_on_the_second)
+    run = invoke("export", "sqlite", "-o", str(out), "--metadata", str(meta), "--force", ok=False)
+    assert_usage_error(run, "No space left on device", "no file was written", code=1)
+    assert out.read_bytes() == OLD and not meta.exists() and _leftovers(tmp_path, "q.db") == []
+
+
+@pytest.mark.parametrize("signum", ["SIGTERM", "SIGHUP"])
+def test_a_termination_signal_while_writing_removes_the_file_and_ends_with_its_code(tmp_path, signum):
+    import signal
+
+    number = getattr(signal, signum)
+    target = tmp_path / "out.txt"
+    target.write_bytes(OLD)
+
+    def signalled(handle):
+        handle.write(b"half")
+        os.kill(os.getpid(), number)
+
+    with pytest.raises(atomic.Ended) as ended:
+        atomic.write(str(target), signalled, force=True)
+    assert ended.value.signum == number
+    assert target.read_bytes() == OLD and _leftovers(tmp_path, "out.txt") == []
+    assert signal.getsignal(number) is signal.SIG_DFL  # as it was before the write
+
+
+def test_the_command_ends_with_128_plus_the_signal_and_quietly(tmp_path, monkeypatch):
+    import signal
+
+    def terminated(fd):
+        os.kill(os.getpid(), signal.SIGTERM)
+
+    monkeypatch.setattr(atomic.os, "fsync", terminated)
+    run = invoke("export", "bibtex", "-o", str(tmp_path / "s.bib"), ok=False)
+    assert run.code == 128 + signal.SIGTERM and run.stderr == "" and run.stdout == ""
+    assert os.listdir(tmp_path) == []

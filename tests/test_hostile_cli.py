@@ -162,6 +162,30 @@ def test_with_stderr_closed_errors_never_reach_stdout(args):
     assert done.returncode in (1, 2)
 
 
+@pytest.mark.skipif(not os.path.exists("/dev/full"), reason="needs /dev/full")
+@pytest.mark.parametrize(("args", "code"), [(["timeline", "--date", "x"], 2),
+                                            (["--data", "/nonexistent.yaml", "timeline"], 1),
+                                            (["timeline", "--date", "2022-01-05", "--json"], 0)])
+@pytest.mark.parametrize("stderr", ["full", "reader gone"])
+def test_a_stderr_that_cannot_be_written_keeps_the_exit_code(args, code, stderr):
+    """The exit code is all that is left when stderr fails: a usage error is still 2, a data problem 1, and
+    an answer written in full (its note on stderr lost) still 0. All three were 1, from an unseen traceback."""
+    if stderr == "full":
+        with open("/dev/full", "wb") as sink:
+            done = subprocess.run([sys.executable, "-m", "qantar_cli", *args], stdout=subprocess.PIPE,
+                                  stderr=sink, timeout=60)
+    else:
+        reader, writer = os.pipe()
+        os.close(reader)
+        try:
+            done = subprocess.run([sys.executable, "-m", "qantar_cli", *args], stdout=subprocess.PIPE,
+                                  stderr=writer, timeout=60)
+        finally:
+            os.close(writer)
+    assert done.returncode == code
+    assert (done.stdout != b"") == (code == 0)
+
+
 # -- 18. Ctrl-C at any moment, imports included ---------------------------------------------
 
 

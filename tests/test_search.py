@@ -293,6 +293,21 @@ def test_a_long_text_of_unknown_words_is_answered_quickly_and_quoted_short():
     assert run.json() == [] and len(run.stderr) < 400 and run.stderr.count("\n") == 1
 
 
+@pytest.mark.parametrize("word", ["a" * 40000, "Ж" * 40000, "a-" * 20000])
+def test_one_long_word_is_answered_in_linear_time(word):
+    """A hyphenated-compound pattern backtracked over every start of a long word: 40,000 letters took 47 s."""
+    import time
+
+    from qantar_cli.find.search import _COMPOUND
+
+    started = time.monotonic()
+    assert len(_COMPOUND.findall(word * 2)) <= 1
+    assert time.monotonic() - started < 0.5
+    run = bundled("search", word, "--json")  # aaaa... folds to the word "a", which many records have
+    assert isinstance(run.json(), list) and len(run.stderr) < 400
+    assert time.monotonic() - started < 10
+
+
 @pytest.mark.parametrize("digits", ["２０００", "٢٠٠٠", "2000"])
 def test_digits_of_any_script_are_one_number(digits):
     assert ("figure", "guns-missing-assylov") in found(digits)

@@ -50,7 +50,7 @@ CONTEXT = 6
 FORMAT = "5"
 
 _TOKEN = fold.TOKEN
-_COMPOUND = re.compile(r"\w+(?:[-'’]\w+)+")
+_COMPOUND = re.compile(r"(?<!\w)\w++(?:[-'’]\w++)+")
 
 _SCHEMA = """
 CREATE TABLE records (n INTEGER PRIMARY KEY, kind TEXT, id TEXT, title TEXT, date TEXT, tie INTEGER);
