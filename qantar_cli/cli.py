@@ -544,6 +544,17 @@ class QantarGroup(click.Group):
             _signal.signal(_signal.SIGINT, _signal.default_int_handler)  # from here on, KeyboardInterrupt
         sys.exit(self._run(args, prog_name, complete_var, **extra))
 
+    def _main_shell_completion(self, ctx_args: Any, prog_name: str, complete_var: str | None = None) -> None:
+        """Click's completion, refused in one sentence when the shell's variables are missing or malformed
+        (``_QANTAR_COMPLETE`` set without ``COMP_WORDS``, a ``COMP_CWORD`` that is no number)."""
+        try:
+            super()._main_shell_completion(ctx_args, prog_name, complete_var)
+        except (KeyError, ValueError, IndexError) as exc:
+            variable = complete_var or f"_{prog_name.replace('-', '_').replace('.', '_')}_COMPLETE".upper()
+            missing = f" ({exc.args[0]} is not set)" if isinstance(exc, KeyError) and exc.args else ""
+            raise Failed(f"{variable} asks for shell completion, but the shell's completion variables are "
+                         f"missing or malformed{missing}: unset {variable} to run qantar") from None
+
     def _run(self, args: Any, prog_name: str | None, complete_var: str | None, **extra: Any) -> int:
         code = self._outcome(args, prog_name, complete_var, **extra)
         # Answered (or refused): now the cache entry of a large file's first load, written

@@ -174,6 +174,28 @@ def test_a_symbolic_link_is_never_followed(entry, tmp_path):
     assert elsewhere.read_bytes() == before  # ... not what it pointed to
 
 
+@pytest.mark.skipif(not hasattr(os, "geteuid") or os.geteuid() != 0, reason="giving a file away needs root")
+def test_another_users_entry_is_neither_read_nor_pruned(entry, monkeypatch):
+    """In a cache directory others may write to (/tmp), another user can put a perfectly sealed entry
+    with forged records: it is not this user's, so it is not read, and the next write replaces it."""
+    forged = json.loads(payload_of(entry))
+    forged["events"][0]["title"] = "FORGED"
+    entry.write_bytes(seal(entry.name, json.dumps(forged).encode()))
+    assert cache.get(entry.name[3:-5]) is not None  # still this user's: trusted, as documented
+    os.chown(entry, 4242, 4242)
+    assert cache.get(entry.name[3:-5]) is None
+    assert load(MINI).data == EXPECTED
+    assert entry.stat().st_uid == os.geteuid() and json.loads(payload_of(entry)) == EXPECTED
+    # pruning leaves another user's files alone, whatever their age
+    other = entry.with_name("kb-" + "0" * 64 + ".json")
+    other.write_bytes(seal(other.name, b"{}"))
+    os.chown(other, 4242, 4242)
+    os.utime(other, (0, 0))
+    monkeypatch.setattr(cache, "KEEP", 1)
+    cache._prune(str(entry.parent), "json")
+    assert other.exists()
+
+
 def test_a_directory_in_place_of_an_entry_is_harmless(entry):
     entry.unlink()
     entry.mkdir()

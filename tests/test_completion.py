@@ -256,3 +256,19 @@ def test_a_huge_typed_value_is_answered_at_once():
 def test_offer_refuses_what_it_cannot_complete():
     with pytest.raises(ValueError, match="cannot complete"):
         offer(load(MINI), "weather", "")
+
+
+@pytest.mark.parametrize(("shell", "variables", "named"), [
+    ("bash", {}, "(COMP_WORDS is not set)"),
+    ("bash", {"COMP_WORDS": "qantar tim", "COMP_CWORD": "abc"}, "malformed"),
+    ("zsh", {"COMP_WORDS": "qantar tim", "COMP_CWORD": "abc"}, "malformed"),
+])
+def test_a_malformed_completion_environment_is_one_sentence(shell, variables, named):
+    """A stray _QANTAR_COMPLETE, or a COMP_CWORD that is no number, ended in a Click traceback."""
+    env = {k: v for k, v in environment().items() if k not in ("COMP_WORDS", "COMP_CWORD")}
+    env.update(_QANTAR_COMPLETE=f"{shell}_complete", **variables)
+    done = subprocess.run(STARTS["module"], capture_output=True, text=True, timeout=60, env=env)
+    assert done.returncode == 1 and done.stdout == "" and "Traceback" not in done.stderr
+    [line] = done.stderr.splitlines()
+    assert line.startswith("qantar: _QANTAR_COMPLETE asks for shell completion") and named in line
+    assert line.endswith("unset _QANTAR_COMPLETE to run qantar")

@@ -432,6 +432,20 @@ def test_bibtex_escapes_what_latex_would_read(tmp_path):
     assert "url = {https://example.org/a%22><script>x%7B%7D}" in raw
 
 
+def test_bibtex_never_prints_a_control_character(tmp_path):
+    """An author, a title or a URL with terminal controls (an OSC 52 clipboard write, a screen clear, a
+    bidirectional override) came out raw with export bibtex -o -; now as visible escapes."""
+    text = MINI.read_text(encoding="utf-8").replace('title: "Chronology"',
+                                                    'title: "Chrono\\x1b]52;c;eA==\\x07\\x1b[2Jlogy\\u202e"')
+    text = text.replace('url: "https://example.org/chronology"', 'url: "https://example.org/a\\x1b[2J\\x9b"')
+    data = tmp_path / "controls.yaml"
+    data.write_text(text, encoding="utf-8")
+    out = export("bibtex", "-o", "-", data=data).stdout
+    assert not re.search("[\x00-\x09\x0b-\x1f\x7f-\x9f\u202a-\u202e]", out)
+    assert r"Chrono\textbackslash{}x1b]52;c;eA==\textbackslash{}x07" in out
+    assert "url = {https://example.org/a%1B[2J%C2%9B}" in out
+
+
 def test_geojson_says_what_a_gazetteer_without_coordinates_costs():
     mini = load(MINI, use_cache=False)
     run = export("geojson", "-o", "-", data=MINI)

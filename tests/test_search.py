@@ -344,6 +344,30 @@ def test_a_sealed_but_malformed_index_is_rebuilt(tmp_path, monkeypatch):
     assert [(m["kind"], m["id"]) for m in run.json()] == expected and run.stderr == ""
 
 
+@pytest.mark.parametrize("forgery", [
+    # a view that recurses for ever in place of a table: reading it hung search
+    "DROP TABLE records; CREATE VIEW records AS WITH RECURSIVE r(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM r) "
+    "SELECT n, 'event' AS kind, 'x' AS id, 'x' AS title, NULL AS date, 0 AS tie FROM r",
+    "CREATE TRIGGER t AFTER INSERT ON terms BEGIN SELECT 1; END",
+    "CREATE TABLE extra (x)",
+])
+def test_a_sealed_index_with_anything_but_its_own_tables_is_rebuilt_not_read(tmp_path, monkeypatch, forgery):
+    from qantar_cli.kb import cache
+
+    monkeypatch.setenv("QANTAR_CACHE_DIR", str(tmp_path))
+    expected = found("almaty")
+    bundled("search", "almaty")
+    [stored] = tmp_path.glob("kb-*.fts*")
+    key, suffix = stored.name[3:].split(".")
+    db = sqlite3.connect(":memory:")
+    db.deserialize(cache.get_bytes(key, suffix))
+    db.executescript(forgery)
+    db.commit()
+    cache.put_bytes(key, suffix, db.serialize())  # sealed again, as only a forger can
+    run = invoke("search", "almaty", "--json", data=None, env={"QANTAR_CACHE_DIR": str(tmp_path)})
+    assert [(m["kind"], m["id"]) for m in run.json()] == expected and run.stderr == ""
+
+
 def test_sealed_but_malformed_folded_names_are_folded_again(tmp_path, monkeypatch):
     from qantar_cli.kb import cache
 

@@ -235,6 +235,10 @@ def _opened(stored: bytes) -> sqlite3.Connection | None:
     db = sqlite3.connect(":memory:")
     try:
         db.deserialize(stored)
+        # Only the tables written here, and nothing that runs: a view or a trigger (which a forged entry
+        # may hold, a view that recurses for ever) is not read at all.
+        if _objects(db) != _expected_objects():
+            return None
         db.execute("SELECT n, kind, id, title, date, tie FROM records LIMIT 1").fetchall()
         db.execute("SELECT n, part, original, folded FROM texts LIMIT 1").fetchall()
         db.execute("SELECT folded, shown FROM terms LIMIT 1").fetchall()
@@ -256,6 +260,25 @@ def _opened(stored: bytes) -> sqlite3.Connection | None:
     except (sqlite3.Error, AttributeError, OverflowError, ValueError):
         return None
     return db
+
+
+def _objects(db: sqlite3.Connection) -> set[tuple[str, str]]:
+    return set(db.execute("SELECT type, name FROM sqlite_master").fetchall())
+
+
+_EXPECTED: list[set[tuple[str, str]]] = []
+
+
+def _expected_objects() -> set[tuple[str, str]]:
+    """What ``_SCHEMA`` makes in this SQLite: the tables, FTS5's own tables and the indexes (made once)."""
+    if not _EXPECTED:
+        import sqlite3
+
+        fresh = sqlite3.connect(":memory:")
+        fresh.executescript(_SCHEMA)
+        _EXPECTED.append(_objects(fresh))
+        fresh.close()
+    return _EXPECTED[0]
 
 
 def _fill(db: sqlite3.Connection, kb: KnowledgeBase) -> None:

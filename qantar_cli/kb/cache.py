@@ -26,7 +26,9 @@ file, whatever its bytes or type, can raise, block or exhaust memory:
 - it is opened with ``O_NOFOLLOW | O_NONBLOCK``: a symbolic link is refused,
   and a FIFO cannot block the open;
 - ``fstat`` says it is a regular file (not a FIFO, device or directory) of
-  at most ``MAX_ENTRY`` bytes, checked before it is read;
+  at most ``MAX_ENTRY`` bytes, owned by this user (in a cache directory
+  others may write to, as ``/tmp`` is, another user's file is not this
+  user's entry), checked before it is read;
 - the header names this format, this file's key and suffix, and its
   checksum matches: any truncation, corruption or edit is caught;
 - (``get``) the payload is JSON whose shape is what ``load`` needs: the six
@@ -58,6 +60,9 @@ import stat  # already loaded by os: no import cost
 from typing import Any, Protocol
 
 from .files import MAX_BYTES
+
+#: Whose entries are trusted: this process's user (None where the system has no user ids).
+_USER = os.geteuid() if hasattr(os, "geteuid") else None
 
 try:  # BLAKE2 from its own C module: hashlib would first load OpenSSL (~2 ms at start-up)
     from _blake2 import blake2b as _blake2b
@@ -247,6 +252,8 @@ def _verified(cache_key: str, suffix: str) -> tuple[bytes, int] | None:
         info = os.fstat(fd)
         if not stat.S_ISREG(info.st_mode) or not (len(head) + _SUM + 1 <= info.st_size <= MAX_ENTRY):
             return None  # a FIFO, device or directory; too short for a header, or too large
+        if _USER is not None and info.st_uid != _USER:
+            return None  # another user's file, which this user did not write
         with open(fd, "rb", closefd=False) as handle:
             blob = handle.read(info.st_size + 1)
     except OSError:
@@ -415,14 +422,14 @@ def _written_here(path: str, name: str) -> int | None:
 
 
 def _start_of(path: str, size: int) -> tuple[int, bytes] | None:
-    """The mtime and first ``size`` bytes of a regular file (never through a link), or None."""
+    """The mtime and first ``size`` bytes of a regular file of this user's (never through a link), or None."""
     try:
         fd = os.open(path, _READ)
     except OSError:
         return None
     try:
         info = os.fstat(fd)
-        if not stat.S_ISREG(info.st_mode):
+        if not stat.S_ISREG(info.st_mode) or (_USER is not None and info.st_uid != _USER):
             return None
         return info.st_mtime_ns, os.read(fd, size)
     except OSError:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from ...kb.store import KnowledgeBase
 from ...spec import Record
+from ...text import visible
 from . import about
 from .csl import ordered_sources
 
@@ -24,13 +25,16 @@ _URL = {"{": "%7B", "}": "%7D", "\\": "%5C", " ": "%20", '"': "%22"}
 
 
 def latex(text: str) -> str:
-    """Text with LaTeX's special characters escaped, and no line breaks."""
-    return "".join(_LATEX.get(ch, ch) for ch in " ".join(text.split()))
+    """Text with LaTeX's special characters escaped, no line breaks, and every other control character
+    shown as an escape (``\\x1b``), so that nothing in a field can drive the terminal it is printed on."""
+    return "".join(_LATEX.get(ch, ch) for ch in visible(" ".join(text.split())))
 
 
 def url(text: str) -> str:
-    """A URL as a verbatim field can take it: braces, backslashes and spaces percent-encoded."""
-    return "".join(_URL.get(ch, ch) for ch in text)
+    """A URL as a verbatim field can take it: braces, backslashes, spaces and whatever ``visible`` would
+    escape (controls, bidirectional overrides) percent-encoded, as UTF-8."""
+    return "".join(_URL.get(ch) or (ch if visible(ch) == ch else "".join(f"%{b:02X}" for b in ch.encode()))
+                   for ch in text)
 
 
 def render_bibtex(kb: KnowledgeBase, events: list[Record]) -> str:
