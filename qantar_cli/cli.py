@@ -596,6 +596,13 @@ class QantarGroup(click.Group):
         except UnicodeEncodeError as exc:
             return _output_failed(OSError(errno.EILSEQ, f"the output's encoding ({exc.encoding}) cannot carry "
                                                         "the text: set PYTHONIOENCODING=utf-8"))
+        except MemoryError:
+            return self._show(Failed("not enough memory to answer: the knowledge file is too large for the "
+                                     "memory this process may use"))
+        except ImportError as exc:
+            if not (exc.name or "").startswith("qantar_cli"):
+                raise
+            return self._show(Failed(f"this installation of qantar lacks the module {exc.name}: reinstall qantar"))
         except BaseException as exc:  # SIGTERM or SIGHUP while an export was written (and removed)
             atomic = sys.modules.get("qantar_cli.out.atomic")
             if atomic is not None and isinstance(exc, atomic.Ended):

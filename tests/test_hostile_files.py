@@ -16,6 +16,7 @@ import subprocess
 import sys
 import threading
 import time
+from pathlib import Path
 
 import pytest
 from conftest import MINI, ROOT, invoke
@@ -415,6 +416,68 @@ def test_a_damaged_installation_schema_is_a_sentence_not_an_output_error(tmp_pat
     assert "cannot write the output" not in run.stderr and "Traceback" not in run.stderr
     with pytest.raises(DataError, match="reinstall qantar"):
         parse(GOOD.encode(), "kb.yaml")
+
+
+@pytest.mark.parametrize(("old", "new"), [
+    ('"pattern"', '"pattdrn"'),  # an unknown keyword
+    ('"^[a-z0-9]+(-[a-z0-9]+)*$"', '"^[a-z0-9"'),  # a pattern that does not compile
+    ('"#/definitions/id"', '"#/definitions/nope"'),  # a reference to nothing
+    ('"definitions"', '"Definitions"'),  # every reference to nothing
+])
+def test_a_schema_that_is_json_but_unusable_is_a_sentence(tmp_path, monkeypatch, old, new):
+    """Bit flips in the installed schema ended in KeyError, ValueError or re.error tracebacks."""
+    from qantar_cli.kb import store
+    from qantar_cli.kb.files import schema_path
+
+    text = Path(schema_path()).read_text(encoding="utf-8")
+    assert old in text
+    schema = tmp_path / "qantar.schema.json"
+    schema.write_text(text.replace(old, new), encoding="utf-8")
+    monkeypatch.setattr(store, "schema_path", lambda: str(schema))
+    run = invoke("timeline", "--date", "2022-01-05", ok=False, env={"QANTAR_NO_CACHE": "1"})
+    assert run.code == 1 and run.stdout == "" and run.stderr.count("\n") == 1
+    assert "qantar's schema cannot be used" in run.stderr and "reinstall qantar" in run.stderr
+    assert "Traceback" not in run.stderr
+
+
+def test_running_out_of_memory_is_a_sentence(monkeypatch):
+    """Under a memory limit (ulimit -v) a large file's load ended in a MemoryError traceback."""
+    from qantar_cli.kb import store
+
+    def exhausted(*args, **kwargs):
+        raise MemoryError
+
+    monkeypatch.setattr(store, "examine", exhausted)
+    run = invoke("timeline", "--json", ok=False, env={"QANTAR_NO_CACHE": "1"})
+    assert run.code == 1 and run.stdout == ""
+    assert run.stderr == "qantar: not enough memory to answer: the knowledge file is too large for the memory " \
+                         "this process may use\n"
+
+
+def test_a_long_quoted_value_costs_no_memory_a_character():
+    """The quoted-scalar pattern kept backtracking state for every character: 8 MB of escapes took 900 MB."""
+    import tracemalloc
+
+    from qantar_cli.kb import quickyaml
+
+    text = 'sources: "' + "\\x41" * 500_000 + '"\n'
+    tracemalloc.start()
+    try:
+        assert quickyaml.read(text, "big.yaml") == {"sources": "A" * 500_000}
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert peak < 40 * len(text)
+
+
+def test_a_missing_module_of_qantar_is_a_sentence(monkeypatch):
+    import sys
+
+    monkeypatch.setitem(sys.modules, "qantar_cli.find.search", None)  # as if the file were gone
+    run = invoke("search", "almaty", ok=False)
+    assert run.code == 1 and run.stdout == ""
+    assert run.stderr == "qantar: this installation of qantar lacks the module qantar_cli.find.search: " \
+                         "reinstall qantar\n"
 
 
 def test_an_unreadable_texts_directory_is_a_data_problem(tmp_path, monkeypatch):

@@ -46,12 +46,13 @@ _UNUSUAL = re.compile(rb"[\x00-\x7f]"  # an ASCII control
                       rb"|\xef\xbb\xbf|\xef\xbf[\xbe\xbf]|\xed[\xa0-\xbf]")  # BOM, U+FFFE, U+FFFF, surrogates
 _USUAL_ASCII = b"\n" + bytes(range(0x20, 0x7f))
 _KEY = re.compile(r"([A-Za-z_][A-Za-z0-9_]*):(?: +|\Z)")
-_DOUBLE = re.compile(r'"((?:[^"\\]|\\.)*)" *\Z')
+#: Possessive: no backtracking state kept a character (a 60 MB quoted line took gigabytes).
+_DOUBLE = re.compile(r'"((?:[^"\\]++|\\.)*+)" *\Z')
 _ESCAPE = re.compile(r"\\(x[0-9A-Fa-f]{2}|u[0-9A-Fa-f]{4}|U[0-9A-Fa-f]{8}|.)")
 _SIMPLE_ESCAPES = {"0": "\0", "a": "\a", "b": "\b", "t": "\t", "n": "\n", "v": "\v", "f": "\f", "r": "\r",
                    "e": "\x1b", " ": " ", '"': '"', "/": "/", "\\": "\\", "N": "\x85", "_": "\xa0",
                    "L": "\u2028", "P": "\u2029"}
-_FLOW_ITEM = re.compile(r""" *(?:"((?:[^"\\]|\\.)*)"|'((?:[^']|'')*)'|([^\s,\[\]{}#&*!|>'"%@`?:-][^,\[\]{}#:]*?"""
+_FLOW_ITEM = re.compile(r""" *(?:"((?:[^"\\]++|\\.)*+)"|'((?:[^']++|'')*+)'|([^\s,\[\]{}#&*!|>'"%@`?:-][^,\[\]{}#:]*?"""
                         r"""|-[^\s,\[\]{}#:][^,\[\]{}#:]*?)) *([,\]])""")
 #: Plain text that needs no typing: it cannot resolve to anything but a string.
 _MAYBE_TYPED = frozenset("+-.0123456789:<=~nNyYtTfFoO")

@@ -55,6 +55,21 @@ def _schema() -> dict[str, Any]:
     raise DataError.single(display_name(path), f"{problem}: the installation is damaged; reinstall qantar")
 
 
+def _validator(make: Callable[[dict[str, Any]], Any]) -> Any:
+    """The schema's validator; ``DataError`` if the installation's schema is JSON but not one it can use
+    (an unknown keyword, a bad pattern, a reference to nothing or to itself)."""
+    import re
+
+    from ..text import one_line
+
+    try:
+        return make(_schema())
+    except (KeyError, ValueError, TypeError, IndexError, AttributeError, RecursionError, re.error) as exc:
+        detail = exc.args[0] if exc.args and isinstance(exc.args[0], str) else type(exc).__name__
+        raise DataError.single(display_name(schema_path()), f"qantar's schema cannot be used ({one_line(detail)}): "
+                               "the installation is damaged; reinstall qantar") from None
+
+
 def parse(data: bytes, name: str) -> tuple[dict[str, list[Record]] | None, list[Problem]]:
     """Parse and check a knowledge file's bytes.
 
@@ -147,7 +162,7 @@ def examine(data: bytes, name: str, write: Callable[[dict[str, list[Record]]], A
     collecting = gc.isenabled()
     gc.disable()  # a large file makes millions of objects and no cycles: collecting would only cost time
     try:
-        validator = Validator(_schema())
+        validator = _validator(Validator)
         quick = parallel.read(text, name)  # quickyaml's reading, in two processes for a large file
         if quick is not None:
             with contextlib.ExitStack() as stack:
