@@ -84,6 +84,9 @@ def test_error_points_at_the_right_line(tmp_path):
         (b"\xff\xfe\x00garbage", "not UTF-8"),
         (b"a: !!python/object/apply:os.system ['echo hacked']\n", "tag:yaml.org,2002:python/object/apply:os.system is not allowed"),
         (b"a: &x [1]\nb: *x\n", "aliases are not allowed"),
+        # a character YAML refuses: by line, without PyYAML's own '<unicode string>, position' words
+        (b"sources: []\nplaces: [\x00]\n", "kb.yaml:2: not valid YAML: control characters are not allowed "
+                                           "(the character #x0000)"),
     ],
 )
 def test_unreadable_files(tmp_path, content, fragment):
@@ -91,7 +94,7 @@ def test_unreadable_files(tmp_path, content, fragment):
     path.write_bytes(content)
     run = invoke("figures", data=path, ok=False)
     assert run.code == 1 and run.stdout == "" and "Traceback" not in run.stderr
-    assert fragment in run.stderr and str(path) in run.stderr
+    assert fragment in run.stderr and str(path) in run.stderr and "<unicode string>" not in run.stderr
 
 
 def test_missing_file_and_directory(tmp_path):

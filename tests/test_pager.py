@@ -220,6 +220,22 @@ def test_a_pager_that_cannot_start_falls_back_to_plain_output(tmp_path, pager):
     assert len(notes) == 1 and notes[0].startswith("qantar: ") and "QANTAR_PAGER" in notes[0]
 
 
+@pytest.mark.parametrize("pager", ["false", "sh -c 'exit 3'"])
+def test_a_pager_that_fails_before_reading_falls_back_to_plain_output(tmp_path, pager):
+    """PAGER=false started, read nothing and failed: the table was lost, exit 0, nothing said."""
+    run = on_terminal(TALL, tmp_path, pager=False, env={"QANTAR_PAGER": pager})
+    assert run.code == 0 and not run.paged
+    assert "2022-01-05-almaty-airport-global-voices" in run.shown
+    notes = [line for line in run.shown.splitlines() if "pager" in line]
+    assert len(notes) == 1 and "ended with status" in notes[0] and "QANTAR_PAGER" in notes[0]
+
+
+def test_a_pager_that_quits_early_is_a_reader_that_left(tmp_path):
+    """A pager that ends well before reading it all (q in less) is answered as `| head` is: nothing more."""
+    run = on_terminal(TALL, tmp_path, pager=False, env={"QANTAR_PAGER": "true"})
+    assert run.code == 0 and "2022-01-05-almaty-airport-global-voices" not in run.shown and "pager" not in run.shown
+
+
 def test_a_missing_default_pager_falls_back_quietly(tmp_path):
     run = on_terminal(TALL, tmp_path, pager=False, env={"PATH": str(tmp_path)})  # no less anywhere
     assert run.code == 0 and not run.paged

@@ -407,6 +407,10 @@ def read(text: str, name: str) -> tuple[Any, Lines]:
         mark = exc.problem_mark or exc.context_mark
         problem = exc.problem or "not valid YAML"
         raise fail(f"not valid YAML: {problem}", mark) from None
+    except yaml.reader.ReaderError as exc:  # a character YAML does not allow: said by line, as the others
+        line = text.count("\n", 0, exc.position) + 1 if isinstance(exc.position, int) else None
+        character = f"#x{exc.character:04x}" if isinstance(exc.character, int) else repr(exc.character)
+        raise DataError.single(name, f"not valid YAML: {exc.reason} (the character {character})", line) from None
     except yaml.YAMLError as exc:
         raise DataError.single(name, f"not valid YAML: {exc}") from None
     except RecursionError:

@@ -165,6 +165,9 @@ class Paging:
             except OSError:  # the reader quit before reading it all: as `| head` does
                 pass
             process.wait()
+        if process.returncode != 0:  # it failed (PAGER=false shows nothing at all): a pager quit with q ends 0
+            self.problem = f"the pager {self.command[0]!r} ended with status {process.returncode}"
+            return False
         return True
 
     def notice(self) -> str | None:
