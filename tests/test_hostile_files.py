@@ -440,6 +440,51 @@ def test_a_schema_that_is_json_but_unusable_is_a_sentence(tmp_path, monkeypatch,
     assert "Traceback" not in run.stderr
 
 
+@pytest.mark.parametrize("body", ["- {}\n" * 3000, "".join(f"- id: x{n}\n" for n in range(3000))])
+def test_a_file_of_more_lines_than_the_bound_is_refused_before_it_is_read(tmp_path, monkeypatch, body):
+    """12 million lines of '- {}' (60 MiB) took 114 s and 5.6 GB; the bound refuses them in a second or two.
+    The bound is lowered here so that the test stays small; the sentence and the path are the real ones."""
+    from qantar_cli.kb import quickyaml, yamlread
+
+    monkeypatch.setattr(quickyaml, "MAX_LINES", 2000)
+    monkeypatch.setattr(yamlread, "MAX_LINES", 2000)
+    path = write(tmp_path, "events:\n" + body)
+    with pytest.raises(DataError) as caught:
+        parse(path.read_bytes(), "kb.yaml")
+    assert str(caught.value) == "kb.yaml: the file has 3,002 lines; a knowledge file may have at most 2,000"
+    monkeypatch.setattr(quickyaml, "MAX_LINES", 4000)
+    monkeypatch.setattr(yamlread, "MAX_LINES", 4000)
+    records, problems = parse(path.read_bytes(), "kb.yaml")  # under the bound: its problems, as any file's
+    assert records is None and problems and all(p.line for p in problems)
+
+
+def test_a_flow_list_of_more_values_than_the_bound_is_refused(tmp_path, monkeypatch):
+    """Items of a flow list are many to a line: 30 million on a few lines took minutes and gigabytes."""
+    from qantar_cli.kb import quickyaml, yamlread
+
+    monkeypatch.setattr(quickyaml, "MAX_VALUES", 1000)
+    monkeypatch.setattr(yamlread, "MAX_VALUES", 1000)
+    path = write(tmp_path, "events: [" + "a," * 1500 + "a]\n")
+    with pytest.raises(DataError) as caught:
+        parse(path.read_bytes(), "kb.yaml")
+    assert str(caught.value) == "kb.yaml:1: the file holds more than 1,000 values; a knowledge file may hold " \
+                                "at most 1,000"
+
+
+def test_the_bounds_leave_room_for_any_valid_file_of_the_largest_size():
+    """A valid file of MAX_BYTES, in the bundled file's style, has about 1.4 million lines and 2.9 million
+    values: the bounds are for junk, never for a real knowledge file."""
+    from qantar_cli.kb.files import MAX_LINES, MAX_VALUES, bundled_path
+
+    data = Path(bundled_path()).read_bytes()
+    scale = MAX_BYTES / len(data)
+    assert data.count(b"\n") * scale < 0.75 * MAX_LINES
+    import yaml
+
+    values = sum(1 for _ in yaml.parse(data.decode("utf-8"), Loader=yaml.SafeLoader))
+    assert values * scale < 0.75 * MAX_VALUES
+
+
 def test_running_out_of_memory_is_a_sentence(monkeypatch):
     """Under a memory limit (ulimit -v) a large file's load ended in a MemoryError traceback."""
     from qantar_cli.kb import store

@@ -52,6 +52,12 @@ def schema_path() -> str:
     return os.path.join(_data_dir(), "qantar.schema.json")
 
 MAX_BYTES = 64 * 1024 * 1024
+#: The most lines a knowledge file may have. A valid file of MAX_BYTES has about 1.4 million (the bundled
+#: one's lines average 47 bytes); the bound is for files of junk, which cost memory and time by the line.
+MAX_LINES = 2_000_000
+#: The most values (scalars, mappings, lists) a knowledge file may hold: items of flow lists, many to a
+#: line, are not bounded by MAX_LINES. The bundled file holds about 15,000.
+MAX_VALUES = 6_000_000
 _CHUNK = 1 << 20
 _TOO_LARGE = (f"the file is larger than {MAX_BYTES // 2**20} MiB; "
               f"a knowledge file may be at most {MAX_BYTES // 2**20} MiB")

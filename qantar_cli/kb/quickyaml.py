@@ -31,6 +31,7 @@ import re
 from typing import Any
 
 from ..errors import DataError
+from .files import MAX_LINES, MAX_VALUES
 from .yamlread import MAX_DEPTH, Typing
 
 #: Whatever the careful reader treats specially anywhere in a file: tabs, line
@@ -84,6 +85,8 @@ def read(text: str, name: str) -> dict[str, Any] | None:
         return None
     try:
         lines = text.split("\n")
+        if len(lines) > MAX_LINES:
+            return None  # the careful reader refuses it, saying why
         lines.append("")  # an empty line after the last: the line after any line with text can be read
         return _Reader(lines, Typing(name)).document()
     except (_Unusual, DataError):
@@ -94,6 +97,7 @@ class _Reader:
     def __init__(self, lines: list[str], typing: Typing):
         self.lines = lines
         self.typing = typing
+        self.flow_items = 0  # items of flow lists so far: many to a line, so bounded here (MAX_VALUES)
         self.keys: dict[str, str] = {}  # key text -> the key, once it is known to read as text
         self.bare: dict[str, str] = {}  # the same, followed by its colon: a line ``word:``
 
@@ -356,6 +360,9 @@ class _Reader:
             else:
                 items.append(plain)
             at = match.end()
+            self.flow_items += 1
+            if self.flow_items > MAX_VALUES:
+                raise _Unusual  # the careful reader refuses it, saying why
             if end == "]":
                 if text[at:].strip(" "):
                     raise _Unusual

@@ -28,7 +28,7 @@ from typing import Any
 
 from ..errors import DataError
 from ..text import shortened
-from .files import MAX_BYTES  # noqa: F401  (re-exported: the limit used to live here)
+from .files import MAX_BYTES, MAX_LINES, MAX_VALUES  # noqa: F401  (MAX_BYTES re-exported: it used to live here)
 
 MAX_DEPTH = 64
 #: The longest text read as a number. The largest finite double has 309 digits;
@@ -332,6 +332,11 @@ def read(text: str, name: str) -> tuple[Any, Lines]:
     documents = 0
     known_keys: dict[Any, Any] = {}
 
+    count = text.count("\n") + 1
+    if count > MAX_LINES:  # a bound checked before reading: junk costs time and memory by the line
+        raise DataError.single(name, f"the file has {count:,} lines; a knowledge file may have at most "
+                                     f"{MAX_LINES:,}")
+    budget = MAX_VALUES  # values still allowed: flow lists put many on one line
     parser = loader_cls(text)
     get_event = parser.get_event
     collecting = gc.isenabled()
@@ -339,6 +344,10 @@ def read(text: str, name: str) -> tuple[Any, Lines]:
     try:
         for event in iter(get_event, None):
             cls = event.__class__
+            budget -= 1
+            if budget < 0:
+                raise fail(f"the file holds more than {MAX_VALUES:,} values; a knowledge file may hold at most "
+                           f"{MAX_VALUES:,}", event.start_mark)
             if cls is ScalarEvent:
                 if event.anchor is not None:
                     raise fail("anchors and aliases are not allowed in a knowledge file", event.start_mark)
