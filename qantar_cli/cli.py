@@ -482,6 +482,17 @@ def _takes_sigint() -> bool:
     return threading.current_thread() is threading.main_thread() and current is not _signal.SIG_IGN
 
 
+def _as_utf8(arg: str) -> str:
+    """An argument as the UTF-8 it was typed in, where an ASCII locale (LC_ALL=C with Python's UTF-8 mode
+    off) left its bytes as surrogate escapes: Тоқаев, not '\\udcd0\\udca2...'. Other bytes stay escaped."""
+    if not any("\udc80" <= ch <= "\udcff" for ch in arg):
+        return arg
+    try:
+        return os.fsencode(arg).decode("utf-8")
+    except UnicodeDecodeError:  # not UTF-8 after all (Latin-1 bytes, say): as Python read it
+        return arg
+
+
 def _working_directory_gone() -> bool:
     try:
         os.getcwd()
@@ -542,6 +553,8 @@ class QantarGroup(click.Group):
         _prepare_streams()
         if _takes_sigint():
             _signal.signal(_signal.SIGINT, _signal.default_int_handler)  # from here on, KeyboardInterrupt
+        if args is None:
+            args = [_as_utf8(arg) for arg in sys.argv[1:]]
         sys.exit(self._run(args, prog_name, complete_var, **extra))
 
     def _main_shell_completion(self, ctx_args: Any, prog_name: str, complete_var: str | None = None) -> None:

@@ -235,3 +235,13 @@ def test_wide_text_is_wrapped_by_cells_not_cut(tmp_path):
 
     assert all(cell_len(line) <= 80 for line in out.splitlines())
     assert "".join(re.findall("[東京]+", out)) == wide  # every character shown, none cropped
+
+
+def test_a_utf8_argument_in_an_ascii_locale_is_read_as_typed():
+    """LC_ALL=C with Python's UTF-8 mode off: Тоқаев arrived as surrogate escapes and was an unknown actor."""
+    env = {"LC_ALL": "C", "PYTHONUTF8": "0", "PYTHONCOERCECLOCALE": "0"}
+    done = qantar("actors", "Тоқаев", "--json", env=env)
+    assert done.returncode == 0, done.stderr
+    assert [a["id"] for a in json.loads(done.stdout)] == ["kassym-jomart-tokayev"]
+    done = qantar("actors", os.fsdecode(b"\xff\xfe"), env=env)  # not UTF-8: refused, shown escaped as before
+    assert done.returncode == 2 and b"\\udcff\\udcfe" in done.stderr
