@@ -13,7 +13,6 @@ from __future__ import annotations
 import errno
 import io
 import os
-import re
 import sys
 from collections.abc import Callable
 from functools import cached_property
@@ -27,7 +26,7 @@ else:
     import _signal  # the built-in: the signal module's enums cost more than they give here
 
 from . import collections as kinds
-from .errors import DataError, QueryError
+from .errors import DataError, Ended, QueryError
 from .out.exports import EXPORTS
 from .out.writers import WRITERS
 from .spec import Choice, Collection
@@ -397,20 +396,17 @@ def _closed_pipe(exc: OSError) -> bool:
     return isinstance(exc, BrokenPipeError) or exc.errno == errno.EPIPE
 
 
-_EXTRA = re.compile(r"Got unexpected extra arguments? \((.*)\)\Z", re.DOTALL)
-_DATE_LIKE = re.compile(r"\d{4}(?:[-./]\d{1,2}){0,2}|\d{1,2}[-./]\d{1,2}[-./]\d{4}")
-_ID_LIKE = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)+")
-
-
 def _extra_argument_hint(message: str) -> str:
     """What a list command's stray argument was probably meant as: a date, a record's id, or words."""
-    found = _EXTRA.match(message)
+    import re
+
+    found = re.match(r"Got unexpected extra arguments? \((.*)\)\Z", message, re.DOTALL)
     words = found.group(1).split(" ") if found else []
     word = words[0] if words else ""
-    if _DATE_LIKE.fullmatch(word):
+    if re.fullmatch(r"\d{4}(?:[-./]\d{1,2}){0,2}|\d{1,2}[-./]\d{1,2}[-./]\d{4}", word):
         iso = re.fullmatch(r"\d{4}(?:-\d{2}){0,2}", word)
         return f": to filter by date, use --date {word if iso else 'YYYY-MM-DD'}."
-    if _ID_LIKE.fullmatch(word):
+    if re.fullmatch(r"[a-z0-9]+(?:-[a-z0-9]+)+", word):
         return f": to see one record in full, use qantar show {word}."
     typed = " ".join(words)
     if typed and typed.isprintable() and len(typed) <= 64:
@@ -616,19 +612,14 @@ class QantarGroup(click.Group):
             if not (exc.name or "").startswith("qantar_cli"):
                 raise
             return self._show(Failed(f"this installation of qantar lacks the module {exc.name}: reinstall qantar"))
-        except BaseException as exc:  # SIGTERM or SIGHUP while an export was written (and removed)
-            atomic = sys.modules.get("qantar_cli.out.atomic")
-            if atomic is not None and isinstance(exc, atomic.Ended):
-                return 128 + int(exc.args[0])
-            raise
+        except Ended as exc:  # SIGTERM or SIGHUP while an export was written (and removed)
+            return 128 + exc.signum
 
     def _misplaced(self, exc: click.exceptions.NoSuchOption, args: Any) -> click.ClickException:
         """``exc``, or, for a command's option given before the command (qantar --json figures), where to put it."""
         if exc.ctx is None or exc.ctx.command is not self:
             return exc
-        words = [a for a in (args if args is not None else sys.argv[1:]) if isinstance(a, str)]
-        name = next((w for w in words if w in self.commands), None)
-        command = self.commands.get(name) if name else None
+        name, command = self._command_in(args)
         option = next((p for p in command.params if exc.option_name in p.opts), None) if command else None
         if command is None or not isinstance(option, click.Option):
             return exc
@@ -640,11 +631,16 @@ class QantarGroup(click.Group):
     def _context_of(self, args: Any) -> click.Context:
         """A context of the command the arguments name (unparsed), for its usage line."""
         root = click.Context(self, info_name="qantar")
+        name, command = self._command_in(args)
+        return root if command is None else click.Context(command, info_name=name, parent=root)
+
+    def _command_in(self, args: Any) -> tuple[str, click.Command | None]:
+        """The first word of the (unparsed) arguments that names a command, and that command."""
         for arg in args if args is not None else sys.argv[1:]:
             command = self.commands.get(arg) if isinstance(arg, str) else None
             if command is not None:
-                return click.Context(command, info_name=arg, parent=root)
-        return root
+                return arg, command
+        return "", None
 
     @staticmethod
     def _show(exc: click.ClickException) -> int:

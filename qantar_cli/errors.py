@@ -72,6 +72,15 @@ class DataError(QantarError):
         return cls([Problem(file, line, message)])
 
 
+class Ended(BaseException):
+    """SIGTERM or SIGHUP came while a file was being written (``out.atomic``): what was begun is removed,
+    then the process ends with ``128 + signum``, as the signal's default action would have."""
+
+    def __init__(self, signum: int):
+        super().__init__(signum)
+        self.signum = signum
+
+
 class QueryError(QantarError):
     """A question the knowledge base cannot take as asked (exit code 2).
 

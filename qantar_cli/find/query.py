@@ -51,10 +51,9 @@ def _candidates(kb: KnowledgeBase, key: str, folded: Callable[[], dict[str, list
 
     if key == "sources":
         return [Candidate(s["id"], s["publisher"], [short_name(s["id"]), s["publisher"]], folded) for s in kb[key]]
-    if key == "places":  # a region answers to its ISO 3166-2 code too (KZ-75), as places --json gives it
-        return [Candidate(r["id"], r["name"], [*r["aliases"], *([r["iso_code"]] if r.get("iso_code") else [])],
-                          folded, r.get("kind")) for r in kb[key]]
-    return [Candidate(r["id"], r["name"], r["aliases"], folded, r.get("kind")) for r in kb[key]]
+    # a region answers to its ISO 3166-2 code too (KZ-75), as places --json gives it
+    return [Candidate(r["id"], r["name"], [*r["aliases"], *filter(None, [r.get("iso_code")])], folded, r.get("kind"))
+            for r in kb[key]]
 
 
 def folded_names(kb: KnowledgeBase, key: str) -> dict[str, list[str]]:

@@ -20,6 +20,7 @@ with it (qandy: Qandy Qantar before Kandyagash); bm25 ranks within each.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING, Any
@@ -143,7 +144,7 @@ def _with_alternatives(db: sqlite3.Connection, text: str, terms: list[str]) -> t
     (Nur-Sultan, Alma-Ata) is one term then, as the index holds it, instead of its parts."""
     others = alternatives(db, terms)
     for compound in _COMPOUND.findall(text):
-        joined = fold.word(re.sub(r"[-'’]", "", compound))
+        joined = _joined(compound)
         found = alternatives(db, [joined]).get(joined) if joined else None
         if found:
             parts = set(fold.words(compound))
@@ -161,6 +162,11 @@ def alternatives(db: sqlite3.Connection, terms: list[str]) -> dict[str, list[str
         if others:
             found[term] = others
     return found
+
+
+def _joined(compound: str) -> str:
+    """A hyphenated compound as the one word the index also holds it as: Nur-Sultan is nursultan."""
+    return fold.word(re.sub(r"[-'’]", "", compound))
 
 
 def whole_name(text: str) -> str:
@@ -266,19 +272,16 @@ def _objects(db: sqlite3.Connection) -> set[tuple[str, str]]:
     return set(db.execute("SELECT type, name FROM sqlite_master").fetchall())
 
 
-_EXPECTED: list[set[tuple[str, str]]] = []
-
-
-def _expected_objects() -> set[tuple[str, str]]:
+@functools.cache
+def _expected_objects() -> frozenset[tuple[str, str]]:
     """What ``_SCHEMA`` makes in this SQLite: the tables, FTS5's own tables and the indexes (made once)."""
-    if not _EXPECTED:
-        import sqlite3
+    import sqlite3
 
-        fresh = sqlite3.connect(":memory:")
-        fresh.executescript(_SCHEMA)
-        _EXPECTED.append(_objects(fresh))
-        fresh.close()
-    return _EXPECTED[0]
+    fresh = sqlite3.connect(":memory:")
+    fresh.executescript(_SCHEMA)
+    made = frozenset(_objects(fresh))
+    fresh.close()
+    return made
 
 
 def _fill(db: sqlite3.Connection, kb: KnowledgeBase) -> None:
@@ -300,7 +303,7 @@ def _fill(db: sqlite3.Connection, kb: KnowledgeBase) -> None:
 
     def indexed(text: str) -> str:
         """``text``'s words folded, and each hyphenated compound once more as one word (Nur-Sultan)."""
-        words = folded(text) + [fold.word(re.sub(r"[-'’]", "", c)) for c in _COMPOUND.findall(text)]
+        words = folded(text) + [_joined(c) for c in _COMPOUND.findall(text)]
         return " ".join(w for w in words if w)
 
     for kind in KINDS:
@@ -356,7 +359,7 @@ def place_forms(place: dict[str, Any], regional: frozenset[str]) -> set[str]:
             continue
         compounds = [c for c in _COMPOUND.findall(name) if fold.word(c) not in regional]
         if len(compounds) == 1 and fold.words(compounds[0]) == words:
-            joined = fold.word(re.sub(r"[-'’]", "", compounds[0]))
+            joined = _joined(compounds[0])
             if joined:
                 forms.add(joined)
     return forms

@@ -250,10 +250,8 @@ def _verified(cache_key: str, suffix: str) -> tuple[bytes, int] | None:
         return None
     try:
         info = os.fstat(fd)
-        if not stat.S_ISREG(info.st_mode) or not (len(head) + _SUM + 1 <= info.st_size <= MAX_ENTRY):
-            return None  # a FIFO, device or directory; too short for a header, or too large
-        if _USER is not None and info.st_uid != _USER:
-            return None  # another user's file, which this user did not write
+        if not _ours(info) or not (len(head) + _SUM + 1 <= info.st_size <= MAX_ENTRY):
+            return None  # a FIFO, device, directory or another user's file; too short for a header, or too large
         with open(fd, "rb", closefd=False) as handle:
             blob = handle.read(info.st_size + 1)
     except OSError:
@@ -421,6 +419,11 @@ def _written_here(path: str, name: str) -> int | None:
     return mtime if start.startswith(MAGIC) or start == legacy else None
 
 
+def _ours(info: os.stat_result) -> bool:
+    """Whether a file could be one this module wrote: a regular file of this user's."""
+    return stat.S_ISREG(info.st_mode) and (_USER is None or info.st_uid == _USER)
+
+
 def _start_of(path: str, size: int) -> tuple[int, bytes] | None:
     """The mtime and first ``size`` bytes of a regular file of this user's (never through a link), or None."""
     try:
@@ -429,7 +432,7 @@ def _start_of(path: str, size: int) -> tuple[int, bytes] | None:
         return None
     try:
         info = os.fstat(fd)
-        if not stat.S_ISREG(info.st_mode) or (_USER is not None and info.st_uid != _USER):
+        if not _ours(info):
             return None
         return info.st_mtime_ns, os.read(fd, size)
     except OSError:

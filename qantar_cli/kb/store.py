@@ -40,34 +40,36 @@ def _schema() -> dict[str, Any]:
     the schema file and says to reinstall, rather than letting an OS error
     reach the CLI (which would take it for a failed write) or a traceback out.
     """
-    path = schema_path()
     try:
-        with open(path, encoding="utf-8") as handle:
+        with open(schema_path(), encoding="utf-8") as handle:
             schema = json.load(handle)
     except OSError as exc:
-        problem = f"cannot read qantar's schema ({exc.strerror or exc})"
+        raise _damaged(f"cannot read qantar's schema ({exc.strerror or exc})") from None
     except (ValueError, RecursionError):  # not UTF-8, not JSON, or nested too deep
-        problem = "qantar's schema is not valid JSON"
-    else:
-        if isinstance(schema, dict):
-            return schema
-        problem = "qantar's schema is not a JSON object"
-    raise DataError.single(display_name(path), f"{problem}: the installation is damaged; reinstall qantar")
+        raise _damaged("qantar's schema is not valid JSON") from None
+    if not isinstance(schema, dict):
+        raise _damaged("qantar's schema is not a JSON object")
+    return schema
 
 
-def _validator(make: Callable[[dict[str, Any]], Any]) -> Any:
+def _validator() -> Any:
     """The schema's validator; ``DataError`` if the installation's schema is JSON but not one it can use
     (an unknown keyword, a bad pattern, a reference to nothing or to itself)."""
     import re
 
     from ..text import one_line
+    from .schema import Validator
 
     try:
-        return make(_schema())
+        return Validator(_schema())
     except (KeyError, ValueError, TypeError, IndexError, AttributeError, RecursionError, re.error) as exc:
         detail = exc.args[0] if exc.args and isinstance(exc.args[0], str) else type(exc).__name__
-        raise DataError.single(display_name(schema_path()), f"qantar's schema cannot be used ({one_line(detail)}): "
-                               "the installation is damaged; reinstall qantar") from None
+        raise _damaged(f"qantar's schema cannot be used ({one_line(detail)})") from None
+
+
+def _damaged(problem: str) -> DataError:
+    """The error of an installation whose schema is missing or broken, naming the schema file."""
+    return DataError.single(display_name(schema_path()), f"{problem}: the installation is damaged; reinstall qantar")
 
 
 def parse(data: bytes, name: str) -> tuple[dict[str, list[Record]] | None, list[Problem]]:
@@ -156,13 +158,13 @@ def examine(data: bytes, name: str, write: Callable[[dict[str, list[Record]]], A
     from ..errors import Problem, Problems
     from ..text import shortened
     from . import parallel, rules, verdict, yamlread
-    from .schema import Issues, Validator, format_path
+    from .schema import Issues, format_path
 
     text = yamlread.decode(data, name)
     collecting = gc.isenabled()
     gc.disable()  # a large file makes millions of objects and no cycles: collecting would only cost time
     try:
-        validator = _validator(Validator)
+        validator = _validator()
         quick = parallel.read(text, name)  # quickyaml's reading, in two processes for a large file
         if quick is not None:
             with contextlib.ExitStack() as stack:

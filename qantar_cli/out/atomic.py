@@ -34,7 +34,7 @@ import stat
 from collections.abc import Callable, Iterator
 from typing import IO
 
-from ..errors import QantarError, QueryError
+from ..errors import Ended, QantarError, QueryError
 
 #: The criterion a refusal names; the command line calls it ``-o``.
 CRITERION = "output"
@@ -42,15 +42,6 @@ CRITERION = "output"
 
 class WriteFailed(QantarError):
     """The file could not be written (exit 1); nothing was left behind."""
-
-
-class Ended(BaseException):
-    """SIGTERM or SIGHUP came while a file was being written: what was begun is removed, then the process
-    ends with ``128 + signum``, as the signal's default action would have."""
-
-    def __init__(self, signum: int):
-        super().__init__(signum)
-        self.signum = signum
 
 
 def check(path: str, force: bool, criterion: str = CRITERION) -> None:

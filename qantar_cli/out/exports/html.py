@@ -24,6 +24,7 @@ from __future__ import annotations
 import base64
 import hashlib
 from html import escape
+from itertools import groupby
 from typing import Any
 from urllib.parse import quote, urlsplit, urlunsplit
 
@@ -178,11 +179,10 @@ def text_fragment(passage: str) -> str:
     without one, the passage as it is).
     """
     words = passage.split()
-    plain = [not any(c in _QUOTE_MARKS for c in w) for w in words]
-    if all(plain):
+    runs = [list(run) for plain, run in groupby(words, _QUOTE_MARKS.isdisjoint) if plain]
+    if runs == [words]:
         terms = [words] if len(words) <= _WHOLE_WORDS else [words[:_ENDS], words[-_ENDS:]]
     else:
-        runs = _runs(words, plain)
         first = next((r for r in runs if len(r) >= _ENDS), None)
         last = next((r for r in reversed(runs) if len(r) >= _ENDS), None)
         if first is not None and last is not None and (first is not last or len(first) >= 2 * _ENDS):
@@ -196,20 +196,6 @@ def text_fragment(passage: str) -> str:
 #: Quotation marks and apostrophes, straight and typographic: a word with one is not matched on.
 _QUOTE_MARKS = frozenset("'\"‘’‚‛“”„‟«»")
 
-
-def _runs(words: list[str], plain: list[bool]) -> list[list[str]]:
-    """The runs of consecutive words that are ``plain``."""
-    runs: list[list[str]] = []
-    current: list[str] = []
-    for word, ok in zip(words, plain, strict=True):
-        if ok:
-            current.append(word)
-        elif current:
-            runs.append(current)
-            current = []
-    if current:
-        runs.append(current)
-    return runs
 
 
 def quote_link(url: Any, passage: str) -> str | None:
