@@ -50,14 +50,38 @@ def careful(text: str):
 
 
 def agrees(text: str) -> bool:
-    """The property: the fast reader declines, or reads what the careful one reads. Returns whether it read."""
+    """The property: the fast reader declines, or reads what the careful one reads. Returns whether it read.
+
+    Read noting lines (``read_lines``, for a file with problems), it also
+    says where each value is as the careful reader does.
+    """
     quick = quickyaml.read(text, "kb.yaml")
-    if quick is None:
+    noted = quickyaml.read_lines(text, "kb.yaml")
+    assert (noted is None) == (quick is None)
+    if quick is None or noted is None:
         return False
     expected = careful(text)
     assert expected is not DataError, "the fast reader read a file the careful reader refuses"
-    assert typed(quick) == typed(expected)
+    assert typed(quick) == typed(expected) == typed(noted[0])
+    same_lines(text, *noted)
     return True
+
+
+def same_lines(text: str, root, lines) -> None:
+    """``lines`` answers for ``root`` as the careful reader's ``Lines`` does for its reading of ``text``."""
+    expected_root, expected = yamlread.read(text, "kb.yaml")
+    stack = [((), root, expected_root)]
+    while stack:
+        path, node, other = stack.pop()
+        assert lines.of(root, path) == expected.of(expected_root, path), path
+        if isinstance(node, dict):
+            for key in node:
+                assert lines.raw(node, key) == expected.raw(other, key), (path, key)
+                stack.append(((*path, key), node[key], other[key]))
+            assert lines.raw(node, "no such key") is None
+        elif isinstance(node, list):
+            stack.extend(((*path, i), item, other[i]) for i, item in enumerate(node))
+    assert sorted(lines.scalars()) == sorted(expected.scalars())
 
 
 @pytest.mark.parametrize("path", [bundled_path(), str(MINI)], ids=["bundled", "fixture"])
@@ -307,3 +331,37 @@ def test_unusual_characters_are_found_in_the_bytes_exactly_as_the_characters_say
     mixed = "key: Қазақстан ’quoted’ 😀\n" * 3
     assert not quickyaml.unusual(mixed)
     assert quickyaml.unusual(mixed + "\u2029") and quickyaml.unusual("\x85" + mixed)
+
+
+def test_a_file_past_the_careful_readers_count_is_left_to_it(monkeypatch, tmp_path):
+    """The careful reader refuses a file of more than ``MAX_VALUES`` events; the fast one, noting lines, leaves it so."""
+    text = MINI.read_text(encoding="utf-8").replace("kind: city", "kind: town", 1)  # a problem: lines are wanted
+    root, _ = yamlread.read(text, "kb.yaml")
+    events = quickyaml._events(root)
+    monkeypatch.setattr(quickyaml, "MAX_VALUES", events)
+    monkeypatch.setattr(yamlread, "MAX_VALUES", events)
+    assert quickyaml.read_lines(text, "kb.yaml") is not None  # exactly at the bound: read by both
+    yamlread.read(text, "kb.yaml")
+    monkeypatch.setattr(quickyaml, "MAX_VALUES", events - 1)
+    monkeypatch.setattr(yamlread, "MAX_VALUES", events - 1)
+    assert quickyaml.read(text, "kb.yaml") is not None  # the fast reader bounds only flow lists by count
+    assert quickyaml.read_lines(text, "kb.yaml") is None
+    path = tmp_path / "kb.yaml"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(DataError) as refused:
+        store.load(path, use_cache=False)
+    assert f"more than {events - 1:,} values" in str(refused.value)
+
+
+def test_a_file_with_problems_read_fast_is_not_read_carefully(monkeypatch, tmp_path):
+    """Its lines come from the fast reader's notes; PyYAML's event stream is never read."""
+    text = MINI.read_text(encoding="utf-8").replace("kind: city", "kind: town", 1)
+    path = tmp_path / "kb.yaml"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(DataError) as fast:
+        store.load(path, use_cache=False)
+    monkeypatch.setattr(yamlread, "read", lambda text, name: pytest.fail("read carefully"))
+    with pytest.raises(DataError) as again:
+        store.load(path, use_cache=False)
+    assert again.value.lines() == fast.value.lines()
+    assert any("town" in line for line in fast.value.lines())

@@ -28,11 +28,12 @@ reader would, or None (tests/test_quickyaml.py compares the two).
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from typing import Any
 
 from ..errors import DataError
 from .files import MAX_LINES, MAX_VALUES
-from .yamlread import MAX_DEPTH, Typing
+from .yamlread import MAX_DEPTH, Lines, Typing
 
 #: Whatever the careful reader treats specially anywhere in a file: tabs, line
 #: breaks other than LF (CR, NEL, U+2028, U+2029), a byte order mark, and what
@@ -75,12 +76,114 @@ def unusual(text: str) -> bool:
     return _UNUSUAL.search(text.encode("utf-8", "surrogatepass").translate(None, _USUAL_ASCII)) is not None
 
 
+def _events(document: Any) -> int:
+    """How many events PyYAML's stream has for ``document``, as the careful reader counts them."""
+    events = 4  # the stream's and the document's starts and ends
+    stack = [document]
+    while stack:
+        node = stack.pop()
+        if node.__class__ is dict:
+            events += 2 + len(node)
+            stack.extend(node.values())
+        elif node.__class__ is list:
+            events += 2
+            stack.extend(node)
+        else:
+            events += 1
+    return events
+
+
 class _Unusual(Exception):
     """Something this reader leaves to the careful one."""
 
 
 def read(text: str, name: str) -> dict[str, Any] | None:
     """The document's values, exactly as ``yamlread.read`` gives them, or None."""
+    found = _read(text, name, track=False)
+    return None if found is None else found[0]
+
+
+def read_lines(text: str, name: str) -> tuple[dict[str, Any], Lines] | None:
+    """The document's values and where each mapping and key is: exactly ``yamlread.read``'s answer, or None.
+
+    For a file with problems, which are reported by line. The careful
+    reader takes twice as long as ``read`` over a large file, for the same
+    values; this reader also notes the line of every key it reads (at the
+    cost of one test a key when it does not), and answers for them as the
+    careful reader's ``Lines`` does (``_Noted``).
+    """
+    found = _read(text, name, track=True)
+    if found is None:
+        return None
+    document, reader = found
+    # The careful reader counts every event of PyYAML's stream and refuses more than ``MAX_VALUES``. A
+    # line makes at most six (``- a: 1``, first of its list under a key, starts a list and a mapping, each
+    # ended later, and holds two scalars), an item of a flow list at most three: only a file that could
+    # come near the bound is counted.
+    if 6 * len(reader.lines) + 3 * reader.flow_items + 4 > MAX_VALUES and _events(document) > MAX_VALUES:
+        return None
+    if reader.track is None:
+        return None
+    return document, _Noted(reader.lines, reader.track)
+
+
+class _Noted(Lines):
+    """``Lines`` made of what the fast reader noted: each mapping's key lines, looked up when asked.
+
+    It answers as the careful reader's ``Lines`` does, without building
+    anything per mapping, which would cost as much again for a file of many.
+    """
+
+    def __init__(self, lines: list[str], noted: dict[int, tuple[dict[str, Any], list[int], int | None]]):
+        super().__init__()
+        self._lines = lines
+        self._noted = noted  # keeps the mappings, so their ids stay theirs
+
+    def _start(self, mapping: dict[Any, Any]) -> int | None:
+        entry = self._noted.get(id(mapping))
+        if entry is None:
+            return None
+        _, keys, own = entry
+        return own if own is not None else keys[0]  # a block mapping starts at its first key
+
+    def _key_line(self, mapping: dict[Any, Any], key: Any) -> int | None:
+        entry = self._noted.get(id(mapping))
+        if entry is None:
+            return None
+        index = self._position(mapping, key)
+        return self._start(mapping) if index is None else entry[1][index]
+
+    def raw(self, mapping: Any, key: Any) -> str | None:
+        entry = self._noted.get(id(mapping)) if isinstance(mapping, dict) else None
+        index = None if entry is None else self._position(mapping, key)
+        if entry is None or index is None or not _typed(mapping[key]):
+            return None
+        return self._raw(entry[1][index], key)
+
+    def scalars(self) -> Iterator[tuple[int, Any, str]]:
+        for mapping, keys, _ in self._noted.values():
+            for key, line in zip(mapping, keys, strict=True):
+                if _typed(mapping[key]):
+                    yield line, key, self._raw(line, key)
+
+    def _raw(self, line: int, key: str) -> str:
+        """The text after ``key:`` on line ``line`` (from 1): a value YAML typed, as the careful reader notes it.
+
+        Such a value is on its key's line: plain text over several lines has
+        spaces, and no type but a date (given back as text) takes spaces.
+        """
+        content = self._lines[line - 1].lstrip(" ")
+        if content[0] == "-":
+            content = content[1:].lstrip(" ")
+        return content[len(key) + 1:].strip(" ")
+
+
+def _typed(value: Any) -> bool:
+    """Whether a scalar was read as something other than text (the careful reader notes its raw text)."""
+    return value is None or value.__class__ in (bool, int, float)
+
+
+def _read(text: str, name: str, track: bool) -> tuple[dict[str, Any], _Reader] | None:
     if unusual(text):
         return None
     try:
@@ -88,18 +191,22 @@ def read(text: str, name: str) -> dict[str, Any] | None:
         if len(lines) > MAX_LINES:
             return None  # the careful reader refuses it, saying why
         lines.append("")  # an empty line after the last: the line after any line with text can be read
-        return _Reader(lines, Typing(name)).document()
+        reader = _Reader(lines, Typing(name), track)
+        return reader.document(), reader
     except (_Unusual, DataError):
         return None
 
 
 class _Reader:
-    def __init__(self, lines: list[str], typing: Typing):
+    def __init__(self, lines: list[str], typing: Typing, track: bool = False):
         self.lines = lines
         self.typing = typing
         self.flow_items = 0  # items of flow lists so far: many to a line, so bounded here (MAX_VALUES)
         self.keys: dict[str, str] = {}  # key text -> the key, once it is known to read as text
         self.bare: dict[str, str] = {}  # the same, followed by its colon: a line ``word:``
+        #: With ``track``: each mapping's id -> the mapping, the lines of its keys, and its own line if
+        #: it has no key (``{}``); a block mapping starts at its first key's line.
+        self.track: dict[int, tuple[dict[str, Any], list[int], int | None]] | None = {} if track else None
 
     def document(self) -> dict[str, Any]:
         # One pass over the lines. The common lines (a key and a one-line value, a
@@ -108,6 +215,7 @@ class _Reader:
         count = len(lines)
         known = self.keys
         bare = self.bare
+        track = self.track
         new_key = self.key
         plain_text = self.typing.plain
         value_of = self.value
@@ -207,6 +315,11 @@ class _Reader:
                 pending = None
             if key in container:
                 raise _Unusual  # a duplicate: the careful reader says where
+            if track is not None:
+                noted = track.get(id(container))
+                if noted is None:
+                    noted = track[id(container)] = (container, [], None)
+                noted[1].append(i)  # the line just read, counted from 1
             first = rest[:1]
             if first == " ":
                 rest = rest.lstrip(" ")
@@ -260,7 +373,10 @@ class _Reader:
         if first == "{":
             if text.rstrip(" ") != "{}":
                 raise _Unusual
-            return {}, i
+            empty: dict[str, Any] = {}
+            if self.track is not None:
+                self.track[id(empty)] = (empty, [], i)  # the line just read, counted from 1
+            return empty, i
         if first in "|>":
             return self.block(text, parent, i)
         if first in _NOT_PLAIN or (first == "-" and (len(text) == 1 or text[1] == " ")):

@@ -81,18 +81,26 @@ class Lines:
     def _offset(self, offsets: tuple[int, ...] | None, index: int) -> int:
         return index if offsets is None else offsets[index]
 
+    def _position(self, mapping: dict[Any, Any], key: Any) -> int | None:
+        """Where ``key`` is among ``mapping``'s keys (from 0), or None."""
+        if len(mapping) > 16:
+            positions = self._index.get(id(mapping))
+            if positions is None:
+                positions = self._index[id(mapping)] = {each: i for i, each in enumerate(mapping)}
+            return positions.get(key)
+        return next((i for i, each in enumerate(mapping) if each == key), None)
+
+    def _start(self, mapping: dict[Any, Any]) -> int | None:
+        """The line a noted mapping starts on, or None."""
+        entry = self._maps.get(id(mapping))
+        return None if entry is None else entry[0]
+
     def _key_line(self, mapping: dict[Any, Any], key: Any) -> int | None:
         entry = self._maps.get(id(mapping))
         if entry is None:
             return None
         line, offsets, _ = entry
-        if len(mapping) > 16:
-            positions = self._index.get(id(mapping))
-            if positions is None:
-                positions = self._index[id(mapping)] = {each: i for i, each in enumerate(mapping)}
-            index = positions.get(key)
-        else:
-            index = next((i for i, each in enumerate(mapping) if each == key), None)
+        index = self._position(mapping, key)
         return line if index is None else line + self._offset(offsets, index)
 
     def of(self, root: Any, path: tuple[Any, ...]) -> int | None:
@@ -106,8 +114,8 @@ class Lines:
             except (KeyError, IndexError, TypeError):
                 break
         else:
-            if line is None and isinstance(node, dict) and id(node) in self._maps:
-                line = self._maps[id(node)][0]
+            if line is None and isinstance(node, dict):
+                line = self._start(node)
         return line
 
     def scalars(self) -> Iterator[tuple[int, Any, str]]:
