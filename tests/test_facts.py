@@ -218,3 +218,37 @@ def test_the_data_file_keeps_kazinforms_narration_of_a_day(kb):
 def test_timeline_keeps_the_narration_order_of_a_day():
     ids = bundled("timeline", "--date", "2022-01-05", "--source", "kazinform", "--json").ids()
     assert [i for i in ids if i in KAZINFORM_5_JANUARY] == KAZINFORM_5_JANUARY
+
+
+# -- what an independent re-read of the articles found stated beyond its quotes (each fixed in the data) --
+
+
+def test_the_egemen_interview_spans_what_recent_can_mean(kb):
+    """The Astana Times (January 2024) calls it "recent", no more: from the events it explains to the article."""
+    _, record = kb.get("2022-tokayev-egemen-qazaqstan-interview")
+    assert (record["date"], record["end_date"]) == ("2022", "2024-01")
+    day = bundled("timeline", "--date", "2024-01", "--json").json()
+    assert "2022-tokayev-egemen-qazaqstan-interview" not in [e["id"] for e in day]
+
+
+def test_the_purge_names_no_agency(kb):
+    """Kazinform: "new leadership was appointed in security agencies", naming none."""
+    _, record = kb.get("2022-01-06-security-agencies-purge")
+    assert record["actors"] == []
+    found = bundled("timeline", "--actor", "national-security-committee", "--json").json()
+    assert "2022-01-06-security-agencies-purge" not in [e["id"] for e in found]
+
+
+def test_where_the_airport_trial_was_held_is_not_stated_as_fact(kb):
+    """Global Voices' text names no court or city; only its lead photo's caption shows a court in Almaty."""
+    for record_id in ("2023-07-11-airport-protesters-sentenced", "airport-case-court"):
+        _, record = kb.get(record_id)
+        assert "court in almaty" not in record["summary"].lower()
+        assert "does not say where the trial was held" in record["summary"]
+
+
+def test_only_the_articles_that_say_so_are_said_to_report_the_spread(kb):
+    """The Astana Times and TRT World say the protests turned violent, not that they spread."""
+    _, record = kb.get("2022-01-protests-spread-turn-violent")
+    spread = record["summary"].split(" say the protests spread")[0]
+    assert "Global Voices and IWPR" in spread and "Astana Times" not in spread and "TRT" not in spread
