@@ -23,6 +23,7 @@ Either way this checkout's code is run (``python -m qantar_cli`` with it on
 
 from __future__ import annotations
 
+import argparse
 import json
 import os
 import shlex
@@ -247,22 +248,67 @@ def compile_package(package: str = os.path.join(os.path.dirname(HERE), "qantar_c
     compileall.compile_dir(package, quiet=1)
 
 
-def _option(argv: list[str], name: str) -> str | None:
-    return argv[argv.index(name) + 1] if name in argv and argv.index(name) + 1 < len(argv) else None
+def _arguments(argv: list[str]) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(
+        prog="benchmarks/run.py", description="Measure qantar's start-up and scaling against the interpreter's "
+        "own floors (python -c pass, python -c 'import click'), with the Python that runs this script.")
+    parser.add_argument("--quick", action="store_true", help="10 runs a command instead of 30")
+    parser.add_argument("--rounds", type=_positive, metavar="N",
+                        help="run every command once a round, in turn, for N rounds, and report medians")
+    parser.add_argument("--against", metavar="DIR",
+                        help="with --rounds: also run another checkout's code in the same rounds")
+    parser.add_argument("--cold-rounds", type=_positive, metavar="N",
+                        help="with --rounds: rounds of the cold 100x query (a fifth of --rounds by default)")
+    parser.add_argument("--no-scaling", action="store_true", help="leave out the generated 10x and 100x files")
+    found = parser.parse_args(argv)
+    if found.rounds is None and (found.against or found.cold_rounds):
+        parser.error("--against and --cold-rounds go with --rounds N")
+    if found.against and not os.path.isdir(os.path.join(found.against, "qantar_cli")):
+        parser.error(f"--against {found.against}: not a checkout of qantar (no qantar_cli folder in it)")
+    return found
+
+
+def _positive(text: str) -> int:
+    if not text.isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number of 1 or more")
+    return int(text)
+
+
+def _usable() -> str | None:
+    """Why this Python cannot run what is measured, or None."""
+    probe = subprocess.run([PY, "-c", "import click, rich, yaml"], check=False, capture_output=True, text=True)
+    if probe.returncode != 0:
+        return (f"{PY} cannot import click, rich and PyYAML, which qantar needs: run this script with the "
+                f"Python qantar is installed in (for example .venv/bin/python benchmarks/run.py)")
+    return None
 
 
 def main(argv: list[str]) -> int:
-    runs = 10 if "--quick" in argv else 30
+    arguments = _arguments(argv)
+    problem = _usable()
+    if problem:
+        print(f"benchmarks/run.py: {problem}", file=sys.stderr)
+        return 1
+    try:
+        return _run(arguments)
+    except subprocess.CalledProcessError as failed:
+        command = failed.cmd if isinstance(failed.cmd, str) else shlex.join(map(str, failed.cmd))
+        print(f"benchmarks/run.py: a measured command failed (exit {failed.returncode}): {command[:300]}",
+              file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        return 130
+
+
+def _run(arguments: argparse.Namespace) -> int:
+    runs = 10 if arguments.quick else 30
     compile_package()
-    rounds = _option(argv, "--rounds")
-    if rounds is not None:
-        against = _option(argv, "--against")
-        if against:
-            compile_package(os.path.join(against, "qantar_cli"))
+    if arguments.rounds is not None:
+        if arguments.against:
+            compile_package(os.path.join(arguments.against, "qantar_cli"))
         env = {k: v for k, v in os.environ.items() if k not in ("QANTAR_DATA", "QANTAR_NO_CACHE", "PYTHONPATH")}
         env.setdefault("COLUMNS", "100")
-        cold_rounds = _option(argv, "--cold-rounds")
-        compare(int(rounds), against, env, "--no-scaling" not in argv, int(cold_rounds) if cold_rounds else None)
+        compare(arguments.rounds, arguments.against, env, not arguments.no_scaling, arguments.cold_rounds)
         return 0
     cache = tempfile.mkdtemp(prefix="qantar-bench-cache-")
     env = {k: v for k, v in os.environ.items() if k not in ("QANTAR_DATA", "QANTAR_NO_CACHE")}
@@ -273,7 +319,7 @@ def main(argv: list[str]) -> int:
     env.setdefault("COLUMNS", "100")
     try:
         startup(runs, env)
-        if "--no-scaling" not in argv:
+        if not arguments.no_scaling:
             scaling(runs, env)
     finally:
         shutil.rmtree(cache, ignore_errors=True)

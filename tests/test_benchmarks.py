@@ -1,7 +1,8 @@
-"""The benchmarks' generated knowledge files are valid: a scaling figure measures loading, not refusing."""
+"""The benchmark script: its generated knowledge files are valid (a scaling figure measures loading, not refusing), and it says how it is used."""
 
 import sys
 
+import pytest
 import yaml
 from conftest import ROOT
 
@@ -20,3 +21,38 @@ def test_a_generated_file_loads_with_every_copy(tmp_path):
     bundled = load(None, use_cache=False)
     assert kb.counts()["events"] == 3 * bundled.counts()["events"]
     assert kb.counts()["places"] == bundled.counts()["places"]
+
+
+def _run_module():
+    sys.path.insert(0, str(ROOT))
+    try:
+        from benchmarks import run
+    finally:
+        sys.path.remove(str(ROOT))
+    return run
+
+
+def test_the_benchmark_script_says_how_it_is_used(capsys):
+    run = _run_module()
+    for argv, said in ((["--help"], "--rounds N"), (["--rounds", "0"], "1 or more"),
+                       (["--cold-rounds", "3"], "go with --rounds"), (["--rounds", "2", "--against", str(ROOT / "data")],
+                                                                     "not a checkout")):
+        try:
+            run.main(argv)
+        except SystemExit as ended:
+            code = ended.code
+        else:
+            code = None
+        out, err = capsys.readouterr()
+        assert code == (0 if argv == ["--help"] else 2), argv
+        assert said in (out if argv == ["--help"] else err), argv
+        assert "Traceback" not in out + err
+
+
+def test_a_python_that_cannot_run_qantar_is_named_not_measured(capsys, monkeypatch):
+    run = _run_module()
+    monkeypatch.setattr(run, "PY", "/bin/false")
+    monkeypatch.setattr(run, "compile_package", lambda *a: pytest.fail("measured anyway"))
+    assert run.main(["--quick"]) == 1
+    err = capsys.readouterr().err
+    assert "cannot import click" in err and "/bin/false" in err and len(err.splitlines()) == 1
