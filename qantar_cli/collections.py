@@ -62,10 +62,15 @@ def _no_ellipsis(value: Any, context: Any) -> str | None:
 # -- voice, derived from who speaks ----------------------------------------------------
 
 
+def _of(table: dict[str, Any], key: Any) -> Any:
+    """``table[key]`` for an id, else None: a raw value may be anything, a list or a mapping (the schema says so)."""
+    return table.get(key) if isinstance(key, str) else None
+
+
 def citation_origin(raw: Record, context: Any) -> str | None:
     """Whose account a quote carries: its speaker's voice, else its source's stance."""
     speaker = raw.get("speaker")
-    found = context.voices.get(speaker) if speaker else context.stances.get(raw.get("source"))
+    found = _of(context.voices, speaker) if speaker else _of(context.stances, raw.get("source"))
     return found if isinstance(found, str) else None
 
 
@@ -80,7 +85,7 @@ def shared_origin(citations: Any, context: Any) -> str | None:
 def _figure_origin(raw: Record, context: Any) -> str | None:
     """A figure's origin: the voice of whoever gives the number, else the one voice of its citations."""
     claimed = raw.get("claimed_by")
-    voice = context.voices.get(claimed) if claimed else None
+    voice = _of(context.voices, claimed) if claimed else None
     return voice if isinstance(voice, str) else shared_origin(raw.get("citations"), context)
 
 

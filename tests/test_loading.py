@@ -153,3 +153,51 @@ def test_collections_built_one_by_one_are_those_built_at_once(order):
     assert {key: lazily.fetch(key) for key in keys} == whole
     assert all(lazily.fetch(key) is lazily.fetch(key) for key in keys), "each built once"
     assert list(lazily.all()) == list(whole)
+
+
+def _first_records_fields():
+    """(collection, path) of every value in the first record of each collection of the fixture, nested ones too."""
+    import yaml
+
+    root = yaml.safe_load(MINI.read_text(encoding="utf-8"))
+    found = []
+    for key, records in root.items():
+        if not isinstance(records, list) or not records:
+            continue
+        stack = [((key, 0), records[0])]
+        while stack:
+            path, node = stack.pop()
+            if isinstance(node, dict):
+                for name, value in node.items():
+                    found.append((*path, name))
+                    stack.append(((*path, name), value))
+            elif isinstance(node, list) and node:
+                stack.append(((*path, 0), node[0]))
+    return root, found
+
+
+_ROOT, _FIELDS = _first_records_fields()
+
+
+@pytest.mark.parametrize("path", _FIELDS, ids=["/".join(map(str, p)) for p in _FIELDS])
+def test_a_list_or_mapping_in_place_of_any_value_is_a_data_problem(tmp_path, path):
+    """Whatever a field holds, the checks and the derived fields (origins) end in problems, not a crash."""
+    import copy
+
+    import yaml
+
+    from qantar_cli import load
+    from qantar_cli.errors import DataError
+
+    for wrong in (["a"], {"a": 1}, [["a"]]):
+        root = copy.deepcopy(_ROOT)
+        node = root
+        for step in path[:-1]:
+            node = node[step]
+        node[path[-1]] = wrong
+        broken = tmp_path / "kb.yaml"
+        broken.write_text(yaml.safe_dump(root, allow_unicode=True, sort_keys=False), encoding="utf-8")
+        try:
+            load(broken, use_cache=False)
+        except DataError as error:
+            assert error.lines(), (path, wrong)

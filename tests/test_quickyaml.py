@@ -146,6 +146,7 @@ def test_broken_files_keep_their_messages(text, tmp_path):
 
 # Corner cases of YAML. Those marked fast must be read by the fast reader (it covers them); all must agree.
 READ_FAST = {
+    "the longest key YAML allows": "k" * 1024 + ": 1\n" + "b: 2\n",
     "plain": "a: b\n",
     "plain over lines": "a: one\n  two\n   three\nb: 1\n",
     "plain item over lines": "a:\n- one\n  two\n- three\n",
@@ -184,6 +185,9 @@ READ_FAST = {
     "plain items over lines, then a key": "a:\n- one\n  two\n- three\n  four\nb: five\n  six\n",
 }
 LEFT_TO_THE_CAREFUL_READER = {
+    "a key longer than YAML allows": "k" * 1025 + ": 1\n",
+    "a list item's key longer than YAML allows": "a:\n- " + "k" * 1025 + ": 1\n",
+    "a nested key longer than YAML allows": "a:\n  b:\n    " + "k" * 1025 + ": 1\n",
     "a comment after a value": "a: b # c\n",
     "a tab": "a:\tb\n",
     "a carriage return": "a: b\r\nc: d\r\n",

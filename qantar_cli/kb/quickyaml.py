@@ -69,6 +69,8 @@ _PLAIN_START = frozenset(chr(c) for c in range(0x21, 0x7f)) - _NOT_PLAIN - {"-"}
 _SURE_TEXT = re.compile(r"[A-Za-z].{5}|[a-z]+-|[0-9]{4}-[0-9]{2}-[0-9]{2}[a-su-z-]")
 _DEPTH = MAX_DEPTH // 2
 _WIDEST = 256  # columns
+#: YAML's limit on a key written without ``?``: libyaml (and PyYAML) refuse a longer one.
+_LONGEST_KEY = 1024
 
 
 def unusual(text: str) -> bool:
@@ -352,6 +354,8 @@ class _Reader:
     def key(self, text: str) -> str:
         found = self.keys.get(text)
         if found is None:
+            if len(text) > _LONGEST_KEY:
+                raise _Unusual  # YAML refuses it: the careful reader says where
             value, is_text = self.typing.plain(text)
             if not is_text or value != text:
                 raise _Unusual  # `null:`, `yes:`, ... are not text keys
