@@ -277,7 +277,8 @@ def _figure_words(i: int, f: Record, context: Any) -> Iterator[Issue]:
         yield (("figures", i, "value"), "a vague quantity (qualifier: vague) has value: null; the words go in stated")
     if qualifier != "vague" and qualifier is not None and value is None:
         yield (("figures", i, "value"), "only a vague quantity (qualifier: vague) may have value: null")
-    quotes = [c.get("quote") for c in f.get("citations") or [] if isinstance(c, dict)]
+    citations = f.get("citations")
+    quotes = [c.get("quote") for c in citations if isinstance(c, dict)] if isinstance(citations, list) else []
     if isinstance(stated, str) and quotes and not any(
             isinstance(q, str) and context.fold(stated) in context.fold(q) for q in quotes):
         yield (("figures", i, "stated"), f"the stated words {stated!r} are not in any of the figure's quotes")
