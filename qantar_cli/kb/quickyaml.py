@@ -95,13 +95,18 @@ def _events(document: Any) -> int:
     return events
 
 
+#: What ``read_lines`` notes: each mapping's id -> the mapping (which keeps the id its own), the lines of
+#: its keys (from 1), and its own line if it has no key (``{}``).
+_Notes = dict[int, tuple[dict[str, Any], list[int], int | None]]
+
+
 class _Unusual(Exception):
     """Something this reader leaves to the careful one."""
 
 
 def read(text: str, name: str) -> dict[str, Any] | None:
     """The document's values, exactly as ``yamlread.read`` gives them, or None."""
-    found = _read(text, name, track=False)
+    found = _read(text, name, None)
     return None if found is None else found[0]
 
 
@@ -114,7 +119,8 @@ def read_lines(text: str, name: str) -> tuple[dict[str, Any], Lines] | None:
     cost of one test a key when it does not), and answers for them as the
     careful reader's ``Lines`` does (``_Noted``).
     """
-    found = _read(text, name, track=True)
+    noted: _Notes = {}
+    found = _read(text, name, noted)
     if found is None:
         return None
     document, reader = found
@@ -124,9 +130,7 @@ def read_lines(text: str, name: str) -> tuple[dict[str, Any], Lines] | None:
     # come near the bound is counted.
     if 6 * len(reader.lines) + 3 * reader.flow_items + 4 > MAX_VALUES and _events(document) > MAX_VALUES:
         return None
-    if reader.track is None:
-        return None
-    return document, _Noted(reader.lines, reader.track)
+    return document, _Noted(reader.lines, noted)
 
 
 class _Noted(Lines):
@@ -136,24 +140,21 @@ class _Noted(Lines):
     anything per mapping, which would cost as much again for a file of many.
     """
 
-    def __init__(self, lines: list[str], noted: dict[int, tuple[dict[str, Any], list[int], int | None]]):
+    def __init__(self, lines: list[str], noted: _Notes):
         super().__init__()
         self._lines = lines
         self._noted = noted  # keeps the mappings, so their ids stay theirs
 
     def _start(self, mapping: dict[Any, Any]) -> int | None:
         entry = self._noted.get(id(mapping))
-        if entry is None:
-            return None
-        _, keys, own = entry
-        return own if own is not None else keys[0]  # a block mapping starts at its first key
+        return None if entry is None else _first_line(entry)
 
     def _key_line(self, mapping: dict[Any, Any], key: Any) -> int | None:
         entry = self._noted.get(id(mapping))
         if entry is None:
             return None
         index = self._position(mapping, key)
-        return self._start(mapping) if index is None else entry[1][index]
+        return _first_line(entry) if index is None else entry[1][index]
 
     def raw(self, mapping: Any, key: Any) -> str | None:
         entry = self._noted.get(id(mapping)) if isinstance(mapping, dict) else None
@@ -180,12 +181,18 @@ class _Noted(Lines):
         return content[len(key) + 1:].strip(" ")
 
 
+def _first_line(entry: tuple[dict[str, Any], list[int], int | None]) -> int:
+    """The line a noted mapping starts on: its own (``{}``), else its first key's, as a block mapping's."""
+    _, keys, own = entry
+    return own if own is not None else keys[0]
+
+
 def _typed(value: Any) -> bool:
     """Whether a scalar was read as something other than text (the careful reader notes its raw text)."""
     return value is None or value.__class__ in (bool, int, float)
 
 
-def _read(text: str, name: str, track: bool) -> tuple[dict[str, Any], _Reader] | None:
+def _read(text: str, name: str, track: _Notes | None) -> tuple[dict[str, Any], _Reader] | None:
     if unusual(text):
         return None
     try:
@@ -200,15 +207,13 @@ def _read(text: str, name: str, track: bool) -> tuple[dict[str, Any], _Reader] |
 
 
 class _Reader:
-    def __init__(self, lines: list[str], typing: Typing, track: bool = False):
+    def __init__(self, lines: list[str], typing: Typing, track: _Notes | None = None):
         self.lines = lines
         self.typing = typing
         self.flow_items = 0  # items of flow lists so far: many to a line, so bounded here (MAX_VALUES)
         self.keys: dict[str, str] = {}  # key text -> the key, once it is known to read as text
         self.bare: dict[str, str] = {}  # the same, followed by its colon: a line ``word:``
-        #: With ``track``: each mapping's id -> the mapping, the lines of its keys, and its own line if
-        #: it has no key (``{}``); a block mapping starts at its first key's line.
-        self.track: dict[int, tuple[dict[str, Any], list[int], int | None]] | None = {} if track else None
+        self.track = track  # where to note lines (``read_lines``), or None
 
     def document(self) -> dict[str, Any]:
         # One pass over the lines. The common lines (a key and a one-line value, a

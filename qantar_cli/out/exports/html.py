@@ -197,7 +197,6 @@ def text_fragment(passage: str) -> str:
 _QUOTE_MARKS = frozenset("'\"‘’‚‛“”„‟«»")
 
 
-
 def quote_link(url: Any, passage: str) -> str | None:
     """The address of ``passage`` in its article (escaped for an attribute), or None without a usable URL."""
     found = _url(url)
