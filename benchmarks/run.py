@@ -190,11 +190,14 @@ def compare(rounds: int, against: str | None, env: dict[str, str], scaling_too: 
         trees = {"other": os.path.abspath(against), **trees}
     caches = {tag: tempfile.mkdtemp(prefix=f"qantar-bench-{tag}-") for tag in trees}
 
-    def runs(args: list[str], cold: bool = False) -> dict[str, tuple[list[str], dict[str, str]]]:
+    def runs(args: list[str] | dict[str, list[str]],
+             cold: bool = False) -> dict[str, tuple[list[str], dict[str, str]]]:
+        """The commands of one row; ``args`` the same for every checkout, or by checkout."""
         made = {"import click": ([PY, "-c", "import click"], env)}
         for tag, tree in trees.items():
             cache = os.path.join(caches[tag], "cold" if cold else "warm")
-            made[tag] = ([PY, "-m", "qantar_cli", *args], dict(env, PYTHONPATH=tree, QANTAR_CACHE_DIR=cache))
+            mine = args[tag] if isinstance(args, dict) else args
+            made[tag] = ([PY, "-m", "qantar_cli", *mine], dict(env, PYTHONPATH=tree, QANTAR_CACHE_DIR=cache))
         return made
 
     def show(title: str, found: dict[str, tuple[float, float]]) -> None:
@@ -212,16 +215,14 @@ def compare(rounds: int, against: str | None, env: dict[str, str], scaling_too: 
             show(" ".join(args), interleaved(runs(args), rounds))
         if not scaling_too:
             return
-        sys.path.insert(0, os.path.dirname(HERE))
-        import yaml
-
-        from benchmarks.generate import generate
-
-        path = os.path.join(caches["now"], "kb-100x.yaml")
-        with open(path, "w", encoding="utf-8") as handle:
-            yaml.safe_dump(generate(100), handle, allow_unicode=True, sort_keys=False, width=100)
-        query = ["--data", path, "timeline", "--date", "2022-01-05", "--region", "almaty", "--json"]
-        show("100x, warm: " + " ".join(query[2:]), interleaved(runs(query), rounds))
+        # Each checkout reads a file 100 times its own bundled one, written by its own generator: the
+        # knowledge model changes between versions, and an older one would refuse a newer file.
+        files = {tag: generated(tree, 100, os.path.join(caches[tag], "kb-100x.yaml"), env)
+                 for tag, tree in trees.items()}
+        print("100x files: " + ", ".join(f"{tag} {os.path.getsize(path):,} bytes" for tag, path in files.items()))
+        query = {tag: ["--data", path, "timeline", "--date", "2022-01-05", "--region", "almaty", "--json"]
+                 for tag, path in files.items()}
+        show("100x, warm: " + " ".join(query["now"][2:]), interleaved(runs(query), rounds))
         cold = runs(query, cold=True)
         empty = {tag: cold[tag][1]["QANTAR_CACHE_DIR"] for tag in trees}
         walls: dict[str, list[float]] = {}
@@ -231,9 +232,20 @@ def compare(rounds: int, against: str | None, env: dict[str, str], scaling_too: 
             within = sum(wall < COLD_BUDGET for wall in walls[tag])
             print(f"  {tag:14} under {COLD_BUDGET} ms in {within} of {len(walls[tag])} rounds"
                   f" ({min(walls[tag]):.0f} to {max(walls[tag]):.0f} ms)")
+        if against:  # the load changes from round to round; within one round both ran under about the same
+            ratios = sorted(old / new for old, new in zip(walls["other"], walls["now"], strict=True))
+            print(f"  other / now, round by round: median {statistics.median(ratios):.2f}"
+                  f" ({ratios[0]:.2f} to {ratios[-1]:.2f})")
     finally:
         for cache in caches.values():
             shutil.rmtree(cache, ignore_errors=True)
+
+
+def generated(tree: str, factor: int, path: str, env: dict[str, str]) -> str:
+    """Write, with the generator of the checkout in ``tree``, a file ``factor`` times its bundled one; its path."""
+    subprocess.run([PY, os.path.join(tree, "benchmarks", "generate.py"), str(factor), path],
+                   env=dict(env, PYTHONPATH=tree), check=True, stdout=subprocess.DEVNULL)
+    return path
 
 
 def compile_package(package: str = os.path.join(os.path.dirname(HERE), "qantar_cli")) -> None:
@@ -265,6 +277,10 @@ def _arguments(argv: list[str]) -> argparse.Namespace:
         parser.error("--against and --cold-rounds go with --rounds N")
     if found.against and not os.path.isdir(os.path.join(found.against, "qantar_cli")):
         parser.error(f"--against {found.against}: not a checkout of qantar (no qantar_cli folder in it)")
+    if found.against and not found.no_scaling and not os.path.isfile(
+            os.path.join(found.against, "benchmarks", "generate.py")):
+        parser.error(f"--against {found.against}: it has no benchmarks/generate.py to write its own 100x file "
+                     f"with (add --no-scaling)")
     return found
 
 

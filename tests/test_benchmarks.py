@@ -56,3 +56,17 @@ def test_a_python_that_cannot_run_qantar_is_named_not_measured(capsys, monkeypat
     assert run.main(["--quick"]) == 1
     err = capsys.readouterr().err
     assert "cannot import click" in err and "/bin/false" in err and len(err.splitlines()) == 1
+
+
+def test_another_checkout_is_measured_on_a_file_of_its_own_generator(tmp_path, capsys, monkeypatch):
+    run = _run_module()
+    monkeypatch.setattr(run, "compile_package", lambda *a: pytest.fail("measured anyway"))
+    bare = tmp_path / "old"
+    (bare / "qantar_cli").mkdir(parents=True)  # a checkout with no generator: its 100x file cannot be written
+    with pytest.raises(SystemExit) as ended:
+        run.main(["--rounds", "2", "--against", str(bare)])
+    err = capsys.readouterr().err
+    assert ended.value.code == 2 and "no benchmarks/generate.py" in err and "--no-scaling" in err
+    assert "Traceback" not in err
+    path = run.generated(str(ROOT), 2, str(tmp_path / "kb-2x.yaml"), {"PATH": "/usr/bin:/bin"})
+    assert load(path, use_cache=False).counts()["events"] == 2 * load(None, use_cache=False).counts()["events"]
