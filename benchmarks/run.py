@@ -33,6 +33,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from typing import NamedTuple
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 PY = sys.executable
@@ -141,15 +142,25 @@ def scaling(runs: int, env: dict[str, str]) -> None:
               f" {warm:9.0f} {warm - floor:9.0f} ({(warm - floor) / max(base_warm, 1e-9):4.1f}x)")
 
 
+class Timing(NamedTuple):
+    """A command's median wall and CPU time in ms, and the exit code of a run that failed (else None)."""
+
+    wall: float
+    cpu: float
+    failed: int | None = None
+
+
 def interleaved(commands: dict[str, tuple[list[str], dict[str, str]]], rounds: int,
                 prepare: dict[str, str] | None = None,
-                walls: dict[str, list[float]] | None = None) -> dict[str, tuple[float, float]]:
+                walls: dict[str, list[float]] | None = None) -> dict[str, Timing]:
     """Median wall and CPU ms of each command, each round running every command once.
 
     ``prepare`` maps a command to a directory emptied before each of its runs (a cold cache);
-    ``walls``, when given, receives every run's wall time, by command.
+    ``walls``, when given, receives every run's wall time, by command. A command that fails is
+    timed all the same, and says so (an older checkout may lack a command: its time is no answer's).
     """
     samples: dict[str, list[tuple[float, float]]] = {name: [] for name in commands}
+    failed: dict[str, int] = {}
     scratch = tempfile.mkdtemp(prefix="qantar-bench-cwd-")
     try:
         for cmd, env in commands.values():  # one warm-up each: bytecode, page cache, the cache
@@ -162,15 +173,17 @@ def interleaved(commands: dict[str, tuple[list[str], dict[str, str]]], rounds: i
                 start = time.perf_counter()
                 child = subprocess.Popen(cmd, env=env, cwd=scratch, stdout=subprocess.DEVNULL,
                                          stderr=subprocess.DEVNULL)
-                _, _, usage = os.wait4(child.pid, 0)
+                _, status, usage = os.wait4(child.pid, 0)
                 wall = (time.perf_counter() - start) * 1000
+                if os.waitstatus_to_exitcode(status) != 0:
+                    failed.setdefault(name, os.waitstatus_to_exitcode(status))
                 samples[name].append((wall, (usage.ru_utime + usage.ru_stime) * 1000))
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
     if walls is not None:
         walls.update({name: [w for w, _ in found] for name, found in samples.items()})
-    return {name: (statistics.median(w for w, _ in found), statistics.median(c for _, c in found))
-            for name, found in samples.items()}
+    return {name: Timing(statistics.median(w for w, _ in found), statistics.median(c for _, c in found),
+                         failed.get(name)) for name, found in samples.items()}
 
 
 #: The budget of a first (uncached) query of the 100x file, in ms (SPEC.md).
@@ -200,12 +213,13 @@ def compare(rounds: int, against: str | None, env: dict[str, str], scaling_too: 
             made[tag] = ([PY, "-m", "qantar_cli", *mine], dict(env, PYTHONPATH=tree, QANTAR_CACHE_DIR=cache))
         return made
 
-    def show(title: str, found: dict[str, tuple[float, float]]) -> None:
-        floor_wall, floor_cpu = found["import click"]
+    def show(title: str, found: dict[str, Timing]) -> None:
+        floor = found["import click"]
         print(f"{title}")
-        for name, (wall, cpu) in found.items():
-            print(f"  {name:14} wall {wall:8.1f} ms {wall / floor_wall:6.2f}x"
-                  f"   cpu {cpu:8.1f} ms {cpu / floor_cpu:6.2f}x")
+        for name, (wall, cpu, failed) in found.items():
+            said = f"   FAILED (exit {failed}): not comparable" if failed is not None else ""
+            print(f"  {name:14} wall {wall:8.1f} ms {wall / floor.wall:6.2f}x"
+                  f"   cpu {cpu:8.1f} ms {cpu / floor.cpu:6.2f}x{said}")
 
     try:
         print(f"Interleaved medians of {rounds} rounds ({', '.join(f'{t}: {p}' for t, p in trees.items())})")

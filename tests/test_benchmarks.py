@@ -70,3 +70,12 @@ def test_another_checkout_is_measured_on_a_file_of_its_own_generator(tmp_path, c
     assert "Traceback" not in err
     path = run.generated(str(ROOT), 2, str(tmp_path / "kb-2x.yaml"), {"PATH": "/usr/bin:/bin"})
     assert load(path, use_cache=False).counts()["events"] == 2 * load(None, use_cache=False).counts()["events"]
+
+
+def test_a_command_that_fails_is_marked_not_passed_off_as_a_time():
+    run = _run_module()
+    env = {"PATH": "/usr/bin:/bin"}
+    found = run.interleaved({"fine": ([sys.executable, "-c", "pass"], env),
+                             "gone": ([sys.executable, "-c", "raise SystemExit(2)"], env)}, 2)
+    assert found["fine"].failed is None and found["gone"].failed == 2
+    assert found["gone"].wall > 0  # timed all the same, and marked
