@@ -10,11 +10,12 @@ message that reaches stderr is one line a problem, with controls escaped.
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import io
 import os
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
@@ -198,14 +199,27 @@ class App:
         left_out = getattr(records, "left_out", 0)
         records, collection = _only_fields(records, collection, fmt)
         said = self.say_unrecorded(collection, criteria) if not records else False
-        if fmt == "table" and not records:
-            if not said:
-                say(f"no {collection.key} match {describe(criteria or {}) or 'the query'}.")
-        else:
-            if fmt == "table":
-                drawing_a_table()
-            write(fmt, records, collection, sys.stdout, View(self))
-        say_left_out(left_out, collection)
+        with then_saying(lambda: say_left_out(left_out, collection)):
+            if fmt == "table" and not records:
+                if not said:
+                    say(f"no {collection.key} match {describe(criteria or {}) or 'the query'}.")
+            else:
+                if fmt == "table":
+                    drawing_a_table()
+                write(fmt, records, collection, sys.stdout, View(self))
+
+
+@contextlib.contextmanager
+def then_saying(notes: Callable[[], None]) -> Iterator[None]:
+    """The output (the body), then ``notes``, its lines on stderr: also when the reader stopped
+    early (`| head`), which ends the output but leaves stderr to be read."""
+    try:
+        yield
+    except OSError as exc:
+        if _closed_pipe(exc):
+            notes()
+        raise
+    notes()
 
 
 def say_left_out(left_out: int, collection: Collection) -> None:
@@ -741,14 +755,14 @@ def timeline(app: App, /, fmt: str | None, as_json: bool, chart: bool, **criteri
         raise click.UsageError("--chart draws a chart for people: leave out --format, --json and --fields "
                                "(use --json alone for the events as data).")
     records = app.select(kinds.EVENTS.key, **criteria)
-    if not records:
-        if not app.say_unrecorded(kinds.EVENTS, criteria):
-            say(f"no events match {describe(criteria) or 'the query'}.")
-    else:
-        from .out.chart import print_chart
+    with then_saying(lambda: say_left_out(getattr(records, "left_out", 0), kinds.EVENTS)):
+        if not records:
+            if not app.say_unrecorded(kinds.EVENTS, criteria):
+                say(f"no events match {describe(criteria) or 'the query'}.")
+        else:
+            from .out.chart import print_chart
 
-        print_chart(records, sys.stdout, View(app))
-    say_left_out(getattr(records, "left_out", 0), kinds.EVENTS)
+            print_chart(records, sys.stdout, View(app))
 
 
 @list_command("figures", kinds.FIGURES, short_help="The numbers: what is counted, how many, who gives them.")
@@ -1044,17 +1058,21 @@ def export(app: App, /, fmt: str, output: str | None, force: bool, metadata: str
         data = chosen.render(app.kb, events)
     except ExportFailed as exc:
         raise Failed(str(exc)) from None
-    if metadata is None:
-        _write_output(output, data, force, "output")
-    else:  # both files, or neither
-        database = os.path.splitext(os.path.basename(output))[0]
-        companion = chosen.companion(app.kb, database)
-        _write_outputs([(output, data, "output"), (metadata, companion, "metadata")], force)
-    for line in chosen.remarks(app.kb, events):
-        say(line)
-    if not events and chosen.filtered:
-        app.say_unrecorded(kinds.EVENTS, criteria)
-    say_left_out(getattr(events, "left_out", 0), kinds.EVENTS)
+
+    def notes() -> None:
+        for line in chosen.remarks(app.kb, events):
+            say(line)
+        if not events and chosen.filtered:
+            app.say_unrecorded(kinds.EVENTS, criteria)
+        say_left_out(getattr(events, "left_out", 0), kinds.EVENTS)
+
+    with then_saying(notes):
+        if metadata is None:
+            _write_output(output, data, force, "output")
+        else:  # both files, or neither
+            database = os.path.splitext(os.path.basename(output))[0]
+            companion = chosen.companion(app.kb, database)
+            _write_outputs([(output, data, "output"), (metadata, companion, "metadata")], force)
 
 
 @cli.command(short_help="Check a knowledge file against its schema and rules.")

@@ -1,6 +1,7 @@
 """Hostile input and awkward consumers: refuse cleanly, never crash, never leak control."""
 
 import csv
+import fcntl
 import io
 import json
 import os
@@ -135,6 +136,31 @@ def test_closed_pipe_ends_quietly(args):
     done = subprocess.run(["bash", "-c", cmd], capture_output=True, env=env, timeout=60)
     assert done.stderr == b""
     assert done.returncode == 0
+
+
+@pytest.mark.skipif(not hasattr(fcntl, "F_SETPIPE_SZ"), reason="needs Linux's F_SETPIPE_SZ")
+@pytest.mark.parametrize("args", [
+    *(["timeline", "--from", "2021-12-01", "--to", "2024-12-31", "-f", fmt] for fmt in ("table", "json", "ndjson", "csv")),
+    ["export", "html", "--from", "2021-12-01", "--to", "2024-12-31", "-o", "-"],
+    ["export", "geojson", "-o", "-"]], ids=" ".join)
+def test_what_is_said_after_the_output_is_said_when_the_reader_stops_early(args):
+    # A pipe of one page, read one byte then closed (`| head -c1`): the output cannot fit, so a write
+    # fails once the reader has gone. What is said on stderr after the output (the records a date
+    # left out, SPEC Filters: "in every format"; the events a map cannot place) is not lost with it,
+    # and nothing else is said.
+    env = {k: v for k, v in os.environ.items() if k not in ("PYTHONUNBUFFERED", "QANTAR_DATA")}
+    command = [sys.executable, "-m", "qantar_cli", *args]
+    whole = subprocess.run(command, capture_output=True, env=env, timeout=60)
+    reading, writing = os.pipe()
+    fcntl.fcntl(writing, fcntl.F_SETPIPE_SZ, 4096)
+    with subprocess.Popen(command, stdout=writing, stderr=subprocess.PIPE, env=env) as child:
+        os.close(writing)
+        assert os.read(reading, 1)
+        os.close(reading)
+        said = child.stderr.read().decode()
+    assert len(whole.stdout) > 4 * 4096 and ("were left out: add --coarse" in whole.stderr.decode()
+                                             or "national-level events" in whole.stderr.decode())
+    assert child.returncode == 0 and said == whole.stderr.decode()  # what a whole read gets, no more
 
 
 def test_ctrl_c_exits_130_without_traceback(tmp_path):
