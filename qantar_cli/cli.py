@@ -601,8 +601,12 @@ class QantarGroup(click.Group):
         except click.exceptions.NoSuchOption as exc:
             if exc.option_name not in _GLOBAL_OPTIONS:
                 return self._show(self._misplaced(exc, args))
-            example = f"qantar {exc.option_name}{' PATH' if exc.option_name == '--data' else ''} timeline"
-            message = f"{exc.option_name} is a global option: give it before the command, as in {example}"
+            command = exc.ctx.info_name if exc.ctx is not None and exc.ctx.parent is not None else "timeline"
+            if exc.option_name == "--version":  # it answers alone: a command after it is never run
+                message = "--version is a global option, answered alone: qantar --version"
+            else:
+                example = f"qantar {exc.option_name}{' PATH' if exc.option_name == '--data' else ''} {command}"
+                message = f"{exc.option_name} is a global option: give it before the command, as in {example}"
             return self._show(click.exceptions.NoSuchOption(exc.option_name, message, None, exc.ctx))
         except click.ClickException as exc:
             if isinstance(exc, click.UsageError) and exc.ctx is None:
@@ -911,7 +915,32 @@ def _search_options(function: Handler) -> Handler:
     return function
 
 
-@cli.command(short_help="Records with all these words, in any spelling.")
+class WordsCommand(click.Command):
+    """A command whose arguments are words to search for, never query syntax (SPEC, search): a word
+    that begins with ``-`` but is none of the command's options (``-coup``, ``-1``) is a word, not an
+    unknown option. A ``--word`` is still an option, unknown or not, with Click's suggestions."""
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        takes_value = {name: not (option.is_flag or option.count)
+                       for option in self.get_params(ctx) if isinstance(option, click.Option)
+                       for name in (*option.opts, *option.secondary_opts)}
+        given: list[str] = []
+        words: list[str] = []
+        value_next = False
+        for n, arg in enumerate(args):
+            if arg == "--":
+                words.extend(args[n + 1:])
+                break
+            if value_next or not arg.startswith("-") or arg == "-" or arg.startswith("--") \
+                    or arg[:2] in takes_value:  # a value, a plain word, an option (-fjson: -f with json)
+                value_next = not value_next and takes_value.get(arg, False)
+                given.append(arg)
+            else:
+                words.append(arg)
+        return super().parse_args(ctx, [*given, "--", *words] if words else given)
+
+
+@cli.command(cls=WordsCommand, short_help="Records with all these words, in any spelling.")
 @click.argument("words", metavar="TEXT...", nargs=-1, required=True)
 @_search_options
 @output_options
@@ -942,8 +971,15 @@ def search(app: App, /, words: tuple[str, ...], fmt: str | None, as_json: bool, 
     except SearchUnavailable as exc:
         raise Failed(str(exc)) from None
     if not found:
-        hint = f"; the nearest words the knowledge base has: {', '.join(found.nearest)}" if found.nearest else ""
-        if any(w.startswith("-") for w in words):  # only after --, which makes every word a word
+        hint = f"; the nearest words the knowledge base has: {', '.join(found.nearest)}" if found.nearest else \
+            "; each word is in some record, but no record has them all" if found.apart else ""
+        import re
+        import shlex
+
+        field = re.search(r"(?<!\S)(kind|source|region|tag|date|from|to):(\S+)", text)
+        if field:  # field syntax, as other search tools take it: here, a filter
+            hint += f"; to filter, use --{field.group(1)} {shlex.quote(field.group(2))}"
+        if any(w.startswith("--") for w in words):  # only after --, which makes every word a word
             hint += "; every word after -- is searched for, so give options before it"
         asked = describe({**criteria, "kind": kind})
         narrowed = f" with {asked}" if asked else ""

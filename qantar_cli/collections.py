@@ -140,7 +140,7 @@ def _id_and_sources(record: Record) -> list[str]:
     return [record["id"], *source_ids(record)]
 
 
-def _voice(field: str) -> Callable[[Record], str]:
+def voice_style(field: str) -> Callable[[Record], str]:
     return lambda record: _VOICE_STYLE.get(record[field], "")
 
 
@@ -325,7 +325,7 @@ SOURCES = Collection(
     filters=(Dates("published"), Sources(voice="stance", itself=True)),
     columns=(
         Col("Source", lines(("id", "cyan"), ("publisher", "bold")), ratio=2, keep=_keep_id),
-        Col("Published", lines(("published", ""), ("stance", _voice("stance"))), no_wrap=True),
+        Col("Published", lines(("published", ""), ("stance", voice_style("stance"))), no_wrap=True),
         Col("Title", lines(("title", ""), (lambda r, view: r["url"] or "URL unknown", _url_style),
                            ("publisher_kind", "dim"),
                            (lambda r, view: "supports " + view.support(r["id"]), "")), ratio=3),
@@ -428,7 +428,7 @@ FIGURES = Collection(
             justify="right", keep=lambda r: [figure_value(r)]),
         Col("What", lines(("label", ""), (_figure_about, "dim"), (_sources_line, "cyan")), ratio=4,
             keep=_id_and_sources),
-        Col("As of", lines(("as_of", ""), ("origin", _voice("origin"))), no_wrap=True),
+        Col("As of", lines(("as_of", ""), ("origin", voice_style("origin"))), no_wrap=True),
     ),
     related=(Related("actors", _figure_actors), _refs("places", "places"), _cited_sources()),
     rules=(_figure_rules,),

@@ -74,3 +74,16 @@ def test_a_commands_option_given_before_the_command_is_explained(args, said):
 def test_an_option_of_no_command_given_is_still_unknown(args):
     run = invoke(*args, data=None, ok=False)
     assert_usage_error(run, "No such option")
+
+
+@pytest.mark.parametrize(("args", "said", "not_said"), [
+    (["figures", "--data", "x.yaml"], "as in qantar --data PATH figures", "timeline"),
+    (["places", "--no-color"], "as in qantar --no-color places", "timeline"),
+    (["timeline", "--version"], "answered alone: qantar --version", "qantar --version timeline"),
+])
+def test_a_global_option_given_after_a_command_is_shown_where_it_goes(args, said, not_said):
+    """In: the example names the command given, and --version, which answers alone, needs no command.
+    Out: an example with another command, or one whose command would never run."""
+    run = invoke(*args, data=None, ok=False)
+    assert_usage_error(run, said)
+    assert not_said not in run.stderr

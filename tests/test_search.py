@@ -170,6 +170,24 @@ def test_the_users_words_are_never_query_syntax(text):
         json.loads(run.stdout)
 
 
+@pytest.mark.parametrize(("args", "same_as"), [
+    (["-coup", "--json"], ["coup", "--json"]),
+    (["-coup", "--kind", "source", "--json"], ["coup", "--kind", "source", "--json"]),
+    (["--kind", "source", "-coup", "--json"], ["coup", "--kind", "source", "--json"]),
+    (["-1", "--kind", "place", "--json"], ["1", "--kind", "place", "--json"]),
+    (["-fjson", "-coup"], ["coup", "--json"]),
+    (["-f", "json", "-coup"], ["coup", "--json"])])
+def test_a_word_that_begins_with_a_hyphen_is_a_word_not_an_option(args, same_as):
+    """In: -coup and -1 typed without --, before or after options (SPEC: - is searched for or ignored,
+    never an error). Out: an unknown option -c or -1; an option or its value taken for a word."""
+    found = bundled("search", *args).json()
+    assert found == bundled("search", *same_as).json() != []
+
+
+def test_a_double_hyphen_word_is_still_an_option_and_a_typo_is_said():
+    assert_usage_error(bundled("search", "--kindd", "event", "coup", ok=False), "Did you mean '--kind'")
+
+
 @pytest.mark.parametrize("text", ["", "   ", "***", "-- :"])
 def test_an_empty_query_is_a_usage_error(text):
     assert_usage_error(bundled("search", text, ok=False), "TEXT")
@@ -181,6 +199,29 @@ def test_no_match_is_an_empty_list_and_a_hint():
     assert run.stderr.startswith("qantar: no record matches 'zhanaozn'") and "zhanaozen" in run.stderr
     table = bundled("search", "zhanaozn")
     assert table.stdout == "" and "zhanaozen" in table.stderr
+
+
+def test_operators_typed_in_capitals_are_left_out_beside_other_words():
+    """In: AND, OR, NOT, NEAR in capitals are search syntax people type; alone they are words.
+    Out: "Almaty NEAR airport" finding nothing because no record says "near"."""
+    near = bundled("search", "Almaty", "NEAR", "airport", "--json").json()
+    assert near == bundled("search", "Almaty", "airport", "--json").json() != []
+    assert bundled("search", "coup", "AND", "attempt", "--json").json() == bundled("search", "coup attempt",
+                                                                                  "--json").json()
+    assert bundled("search", "near", "--json").json() != []  # a word in lower case is a word
+    assert bundled("search", "NEAR", "--json").json() == bundled("search", "near", "--json").json()
+
+
+@pytest.mark.parametrize(("text", "said", "not_said"), [
+    ("almaty zhanaozen bakery", "each word is in some record, but no record has them all", "nearest"),
+    ("kind:event", "to filter, use --kind event", "each word"),
+    ("coup region:zhanaozen", "to filter, use --region zhanaozen", "nearest"),
+])
+def test_no_match_says_why_when_no_word_is_unknown(text, said, not_said):
+    """Out: a bare "no record matches" when every word is known, or field syntax was typed."""
+    run = bundled("search", *text.split(), "--json")
+    assert run.json() == [] and said in run.stderr and not_said not in run.stderr
+    assert len(run.stderr.splitlines()) == 1
 
 
 def test_the_table_shows_title_snippet_and_id():

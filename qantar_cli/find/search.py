@@ -108,16 +108,18 @@ def search(kb: KnowledgeBase, text: str, kinds_wanted: Iterable[str] = (), **cri
         elif record_id in coarse_only.get(kind, ()):
             found.left_out += 1
     if not rows:
-        found.nearest = nearest(db, terms)
+        found.nearest, found.apart = nearest(db, terms)
     return found
 
 
 class Matches(Selection):
-    """What a search found; ``nearest``: known words close to the user's, when nothing matched."""
+    """What a search found; when nothing matched, ``nearest``: known words close to the user's, and
+    ``apart``: whether each of several words is in some record, though none has them all."""
 
     def __init__(self) -> None:
         super().__init__()
         self.nearest: list[str] = []
+        self.apart = False
 
 
 def match_expression(terms: list[str], others: dict[str, list[str]] | None = None, whole: bool = False) -> str:
@@ -164,6 +166,10 @@ def alternatives(db: sqlite3.Connection, terms: list[str]) -> dict[str, list[str
     return found
 
 
+#: What people type as search syntax, in capitals, as search engines spell it.
+_OPERATOR = re.compile(r"(?<!\w)(?:AND|OR|NOT|NEAR)(?!\w)")
+
+
 def _joined(compound: str) -> str:
     """A hyphenated compound as the one word the index also holds it as: Nur-Sultan is nursultan."""
     return fold.word(re.sub(r"[-'’]", "", compound))
@@ -175,8 +181,9 @@ def whole_name(text: str) -> str:
 
 
 def query_terms(text: str) -> list[str]:
-    """The user's words, folded; quotes, stars, colons and the like are not words."""
-    terms = list(dict.fromkeys(fold.words(text)))
+    """The user's words, folded; quotes, stars, colons and the like are not words, nor are the
+    operators of search syntax typed in capitals (AND, OR, NOT, NEAR) beside other words."""
+    terms = list(dict.fromkeys(fold.words(_OPERATOR.sub(" ", text)) or fold.words(text)))
     if not terms:
         raise QueryError(f"{text.strip()!r} has no word to search for" if text.strip()
                          else "an empty search matches nothing", criterion="text", value=text)
@@ -406,15 +413,18 @@ def _around(text: str, i: int) -> str:
     return ("…" if start else "") + " ".join(text[start:end].split()) + ("…" if end < len(text) else "")
 
 
-def nearest(db: sqlite3.Connection, terms: list[str], limit: int = 3) -> list[str]:
-    """Words the knowledge base has that are closest to the terms that found nothing."""
+def nearest(db: sqlite3.Connection, terms: list[str], limit: int = 3) -> tuple[list[str], bool]:
+    """Words the knowledge base has that are closest to the terms that found nothing, and whether
+    there were none such: each of several terms found something alone."""
     import difflib
 
     known = dict(db.execute("SELECT folded, shown FROM terms").fetchall())
     close: list[str] = []
+    lost = False
     for term in terms[:NEAREST_TERMS]:  # a long text costs no more than its first words
         if db.execute("SELECT 1 FROM words WHERE words MATCH ? LIMIT 1", (match_expression([term]),)).fetchone():
             continue
+        lost = True
         for match in difflib.get_close_matches(term[:64], list(known), n=limit, cutoff=0.7):
             close.append(known[match])
-    return list(dict.fromkeys(close))[:limit * 2]
+    return list(dict.fromkeys(close))[:limit * 2], not lost and 1 < len(terms) <= NEAREST_TERMS

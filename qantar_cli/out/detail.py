@@ -18,8 +18,17 @@ _FIELD_COLUMNS = (
     Col("Field", lines(("field", "bold")), no_wrap=True),
     Col("Value", lambda r, view: r["value"], ratio=4),
 )
+
+
+def _speaker(citation: Record, view: Any) -> str:
+    """Whose words or account a quote carries, and its origin (SPEC: voice follows who speaks)."""
+    who = view.name_of(citation["speaker"]) if citation.get("speaker") else "its own narration"
+    return f"{who} · {citation['origin']}"
+
+
 _CITATION_COLUMNS = (
-    Col("Source", lines((lambda r, view: f"{r['source']} ({r['origin']})", "cyan")), no_wrap=True),
+    Col("Source, speaker", lines(("source", "cyan"), (_speaker, kinds.voice_style("origin"))), ratio=2,
+        keep=lambda r: [r["source"]]),
     Col("Quote", lines((lambda r, view: f"“{r['quote']}”", "italic")), ratio=4),
 )
 _REFERENCES = {"places", "regions", "actors", "within", "claimed_by"}
