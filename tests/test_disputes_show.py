@@ -93,7 +93,7 @@ def test_show_related_are_right():
 
 def test_show_unknown_id_suggests():
     run = invoke("show", "karim-masimoff", ok=False)
-    assert_usage_error(run, "No record has the id 'karim-masimoff'", "karim-massimov")
+    assert_usage_error(run, "No record has the id or name 'karim-masimoff'", "karim-massimov")
 
 
 def test_show_takes_several_references():
@@ -113,7 +113,7 @@ def test_show_refuses_several_kinds_in_one_machine_format():
 
 def test_show_names_the_first_bad_reference_and_counts_the_rest():
     run = invoke("show", "nope-one", "csto", "nope-two", "nope-three", ok=False)
-    assert_usage_error(run, "No record has the id 'nope-one'", "2 more references not found either")
+    assert_usage_error(run, "No record has the id or name 'nope-one'", "2 more references not found either")
 
 
 def test_an_id_given_to_a_list_command_points_to_show():
@@ -136,3 +136,23 @@ def test_a_stray_argument_to_a_list_command_gets_the_hint_its_shape_suggests(arg
     assert_usage_error(run, "unexpected extra argument", hint)
     lines = run.stderr.splitlines()
     assert not_said not in run.stderr and len(lines) == 4 and lines[-1].startswith("Error: ")  # one error line
+
+
+@pytest.mark.parametrize("columns", [str(w) for w in range(60, 101, 4)])
+def test_a_source_id_in_a_dispute_stays_on_the_side_that_cites_it(columns):
+    """Sides side by side only when each side's source ids fit inside it; else the section is a block
+    a side. Out (61 to 79 columns, the bundled file): a 35-character id of the official side moved below
+    both sides, or one of the independent side at the left edge, under the official side."""
+    out = invoke("disputes", data=None, env={"COLUMNS": columns}).stdout
+    sources = [s["id"] for s in invoke("sources", "--json", data=None).json()]
+    border = None
+    for line in out.splitlines():
+        if line.startswith("Official accounts ") and "Independent accounts" in line:
+            border = line.index("Independent accounts")  # a side-by-side section starts
+        elif line.startswith("Note:") or line.endswith("accounts:"):  # the section ends, or is blocks
+            border = None
+        elif border is not None:
+            for source in sources:
+                at = line.find(source)
+                if at != -1:
+                    assert at + len(source) <= border - 2 or at >= border, (columns, line)

@@ -82,3 +82,14 @@ def test_an_id_too_long_for_the_room_to_the_edge_starts_a_line_of_its_own(monkey
     long_id = "2022-01-05-almaty-businesses-looted-hospitals-receive-wounded"
     assert f"\n{long_id}\n" in out  # from the left edge, alone
     assert all(len(line) <= int(width) and not line.endswith(" ") for line in out.splitlines())
+
+
+@pytest.mark.parametrize("width", ["30", "45", "59"])
+@pytest.mark.parametrize("args", [("timeline",), ("figures",), ("actors",), ("disputes",)])
+def test_a_line_past_the_edge_of_a_block_is_one_word_from_the_left_edge(args, width, monkeypatch):
+    """Stacked blocks (below 60 columns): only an id longer than the line runs past the edge, and
+    then from column 0, where the terminal wraps it least. Out: an indented id past the edge."""
+    monkeypatch.setenv("COLUMNS", width)
+    for line in invoke(*args).stdout.splitlines():
+        if len(line) > int(width):
+            assert " " not in line, line

@@ -150,7 +150,7 @@ def test_many_bad_references_are_answered_at_once():
     started = time.monotonic()
     run = bundled("show", *[f"nope{i}" for i in range(2000)], ok=False)
     assert time.monotonic() - started < 20
-    assert_usage_error(run, "No record has the id 'nope0'", "1999 more references")
+    assert_usage_error(run, "No record has the id or name 'nope0'", "1999 more references")
 
 
 @pytest.mark.parametrize("args, fragments", [
@@ -242,3 +242,10 @@ def test_an_ascii_question_never_loads_the_transliteration_library(tmp_path):
 def test_a_region_formed_after_january_2022_points_to_the_one_it_came_from(spelling, old, centre):
     run = bundled("timeline", "--region", spelling, ok=False)
     assert_usage_error(run, "--region", "formed in June 2022", "regions of January 2022", old, centre)
+
+
+@pytest.mark.parametrize("spelling", ["Zhetysu", "Жетісу", "Ulytau Region"])
+def test_show_of_a_region_formed_after_january_2022_says_so_too(spelling):
+    """One resolver: show tells what --region tells. Out: "no record has the id" for a name."""
+    run = bundled("show", spelling, ok=False)
+    assert_usage_error(run, "has the id or name", "formed in June 2022", "regions of January 2022")

@@ -353,8 +353,9 @@ def find(kb: KnowledgeBase, text: str, suggest: bool = True) -> tuple[str, Recor
         hits = names.resolve(text, pool, "record", "reference", close=False)  # suggested from ids below
     except QueryError:
         close = names.suggest(wanted.lower(), [names.Candidate(rid, rid) for rid in kb.by_id]) if suggest else []
-        raise QueryError(f"no record has the id {names.quoted(wanted)}", criterion="reference", value=wanted,
-                         candidates=close) from None
+        missing = QueryError(f"no record has the id or name {names.quoted(wanted)}", criterion="reference",
+                             value=wanted, candidates=close)
+        raise _later_region(kb, wanted, missing) from None
     if all(kind_of[h] == "place" for h in hits):
         hits = _place_answer(kb, text, hits, pools["places"])
     if len(hits) > 1:

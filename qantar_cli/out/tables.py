@@ -81,17 +81,17 @@ def cell_lines(col: Col, record: Record, view: Any) -> Lines:
 
 
 def column_widths(total: int, cols: tuple[Col, ...], records: list[Record], rows: list[list[Lines]],
-                  gap: int = GAP) -> list[int] | None:
+                  gap: int = GAP, overflow: bool = True) -> list[int] | None:
     """Each column's width: whole for no-wrap columns, the rest shared by ratio.
 
     A column with ``keep`` words is at least as wide as the longest of them.
     None when the terminal is too narrow for that.
     """
     # First every kept word inside its column and words of up to 16 cells whole; then words of up to
-    # 10; then a kept word (an id) may be wider than its column, standing alone on its line and running
-    # on into the columns to its right, as long as it ends inside the terminal.
-    for longest_word, overflow in ((16, False), (10, False), (10, True)):
-        widths = _widths(total, cols, records, rows, gap, longest_word, overflow)
+    # 10; then (unless ``overflow`` is False) a kept word (an id) may be wider than its column, standing
+    # alone on its line and running on into the columns to its right, as long as it ends inside the terminal.
+    for longest_word, run_on in ((16, False), (10, False), (10, True))[:None if overflow else 2]:
+        widths = _widths(total, cols, records, rows, gap, longest_word, run_on)
         if widths is not None:
             return widths
     return None
@@ -333,7 +333,9 @@ def _print_sections(console: Console, collection: Collection, records: list[Reco
         for text, style in row[0]:
             print_wrapped(console, text, style)
         sides, cells = shown(collection.columns[1:], [row[1:]])
-        widths = column_widths(console.width, sides, [record], cells, gap=GAP)
+        # Side by side only with every source id inside its side: one running on across the next side,
+        # or out to the left edge below both, would no longer show whose side cites it.
+        widths = column_widths(console.width, sides, [record], cells, gap=GAP, overflow=False)
         if widths is None:
             _print_stacked(console, sides, cells)
         else:
@@ -380,6 +382,11 @@ def print_heading(console: Console, text: str, first: bool = False) -> None:
 
 
 def print_wrapped(console: Console, text: str, style: str = "", indent: str = "") -> None:
-    """Safe text wrapped to the console by cells, each line printed as it is: no trailing spaces, ids whole."""
-    for line in wrap(text, max(console.width - len(indent), 1), fold=False):
-        console.print(Text(indent + line, style=style), no_wrap=True, overflow="ignore", crop=False)
+    """Safe text wrapped to the console by cells, each line printed as it is: no trailing spaces, ids whole.
+
+    A word wider than the room the indent leaves (a long id) starts at the left edge instead.
+    """
+    room = max(console.width - len(indent), 1)
+    for line in wrap(text, room, fold=False):
+        lead = indent if cell_len(line) <= room else ""
+        console.print(Text(lead + line, style=style), no_wrap=True, overflow="ignore", crop=False)
