@@ -318,7 +318,8 @@ OPTIONS: dict[str, Decorator] = {
                                 "a region includes everything within it. Repeat for either of several."),
     "source": click.option("--source", metavar="S", multiple=True, shell_complete=offers("sources"),
                            help="A source id, a publisher (kazinform, iwpr, trt, global-voices, "
-                                "astana-times), or a voice: official, independent or foreign. Repeatable."),
+                                "astana-times), an author, or a voice: official, independent or foreign. "
+                                "Repeatable."),
     "actor": click.option("--actor", metavar="A", multiple=True, shell_complete=offers("actors"),
                           help="Events involving an actor, or figures given by one; by id, name or alias. "
                                "Repeatable."),

@@ -249,3 +249,25 @@ def test_show_of_a_region_formed_after_january_2022_says_so_too(spelling):
     """One resolver: show tells what --region tells. Out: "no record has the id" for a name."""
     run = bundled("show", spelling, ok=False)
     assert_usage_error(run, "has the id or name", "formed in June 2022", "regions of January 2022")
+
+
+@pytest.mark.parametrize("spelling", ["Almas Kaisar", "almas kaisar", "Алмас Кайсар"])
+def test_an_article_answers_to_its_author(spelling):
+    assert [s["id"] for s in bundled("sources", spelling, "--json").json()] == ["global-voices-2023-truth-suppressed"]
+    events = bundled("timeline", "--source", spelling, "--json").json()
+    assert events and all("global-voices-2023-truth-suppressed" in [c["source"] for c in e["citations"]]
+                          for e in events)
+
+
+@pytest.mark.parametrize(("spelling", "actor"), [("vlast", "vlast-kz"), ("Власть", "vlast-kz"),
+                                                 ("Tokaev", "kassym-jomart-tokayev")])
+def test_a_source_that_is_an_actor_says_so(spelling, actor):
+    """In: Vlast.kz, whose article Global Voices republished, is an actor, not one of the five sources."""
+    run = bundled("timeline", "--source", spelling, ok=False)
+    assert_usage_error(run, "--source", "it names an actor", f"qantar show {actor}")
+
+
+def test_a_source_that_names_nothing_says_only_what_would_work():
+    run = bundled("timeline", "--source", "zzzq", ok=False)
+    assert_usage_error(run, "--source", "kazinform", "official")
+    assert "names an actor" not in run.stderr

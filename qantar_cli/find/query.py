@@ -49,8 +49,9 @@ def _candidates(kb: KnowledgeBase, key: str, folded: Callable[[], dict[str, list
     """The candidates of a collection, their folded names from ``folded`` (None: fold them here)."""
     from .names import Candidate
 
-    if key == "sources":
-        return [Candidate(s["id"], s["publisher"], [short_name(s["id"]), s["publisher"]], folded) for s in kb[key]]
+    if key == "sources":  # an article also answers to its author (Almas Kaisar)
+        return [Candidate(s["id"], s["publisher"], [short_name(s["id"]), s["publisher"], *filter(None, [s["author"]])],
+                          folded) for s in kb[key]]
     # a region answers to its ISO 3166-2 code too (KZ-75), as places --json gives it
     return [Candidate(r["id"], r["name"], [*r["aliases"], *filter(None, [r.get("iso_code")])], folded, r.get("kind"))
             for r in kb[key]]
@@ -116,6 +117,23 @@ def _later_region(kb: KnowledgeBase, text: str, error: QueryError) -> QueryError
                                   f"{centre}, its centre")
                 error.candidates = [*error.candidates, Candidate(place["id"], place["name"]).shown(), *where]
                 return error
+    return error
+
+
+def _an_actor(kb: KnowledgeBase, text: str, error: QueryError) -> QueryError:
+    """``error``, told when ``text`` is no source but names an actor (Vlast.kz, whose article Global
+    Voices republished), whose record says how it bears on the sources."""
+    from . import names
+
+    try:
+        found = names.resolve(text, candidates(kb, "actors"), "actor", "actor", close=False)
+    except QueryError:
+        return error
+    if len(found) == 1:
+        actor = kb.get(found[0])
+        name = kinds.label_of(actor[1]) if actor else found[0]
+        error.message += (f"; it names an actor, {name}, not one of the sources: qantar show {found[0]} "
+                          f"says who it is, with the records it is part of")
     return error
 
 
@@ -237,7 +255,7 @@ class Asker:
             except QueryError as exc:
                 if not exc.candidates:  # nothing close: say what would work
                     exc.candidates = sorted({short_name(s["id"]) for s in self.kb["sources"]}) + list(VOICES)
-                raise
+                raise _an_actor(self.kb, text, exc) from None
         return ids, voices
 
     def choices(self, criterion: str, texts: list[str], known: Iterable[str]) -> set[str]:
