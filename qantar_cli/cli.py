@@ -387,9 +387,21 @@ def _fields_value(ctx: click.Context, param: click.Parameter, value: str | None)
     ctx.meta["qantar.fields"] = names
 
 
+def _fields_offered(ctx: click.Context, param: click.Parameter, incomplete: str) -> list[str]:
+    """``--fields`` completes the field after the last comma, from the command's own collection (any
+    collection's for ``show``), leaving out those already given: ``id,da`` offers ``id,date``."""
+    own = {**kinds.BY_KEY, "timeline": kinds.EVENTS, "search": kinds.MATCHES}.get(ctx.info_name or "")
+    collections = (own,) if own is not None else kinds.ALL
+    done, comma, last = incomplete.rpartition(",")
+    given = set(done.lower().split(","))
+    return [f"{done}{comma}{name}" for name in dict.fromkeys(f.name for c in collections for f in c.fields)
+            if name.startswith(last.lower()) and name not in given]
+
+
 def output_options(f: Handler) -> Handler:
     """``--format/-f``, its short form ``--json``, and ``--fields``; commands receive ``fmt`` and ``as_json``."""
     f = click.option("--fields", metavar="A,B,...", callback=_fields_value, expose_value=False,
+                     shell_complete=_fields_offered,
                      help="Only these fields, in this order (json, ndjson and csv).")(f)
     f = click.option("--json", "as_json", is_flag=True, help="Short for --format json.")(f)
     f = click.option("-f", "--format", "fmt", type=ClosedSet(FORMATS, "format"), default=None,

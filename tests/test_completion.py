@@ -272,3 +272,19 @@ def test_a_malformed_completion_environment_is_one_sentence(shell, variables, na
     [line] = done.stderr.splitlines()
     assert line.startswith("qantar: _QANTAR_COMPLETE asks for shell completion") and named in line
     assert line.endswith("unset _QANTAR_COMPLETE to run qantar")
+
+
+@pytest.mark.parametrize(("line", "wanted", "unwanted"), [
+    ("qantar figures --fields ", {"id", "stated", "claimed_by"}, {"title", "question"}),
+    ("qantar figures --fields id,la", {"id,label"}, {"id,id", "label"}),
+    ("qantar figures --fields id,label,", {"id,label,category", "id,label,as_of"}, {"id,label,id", "id,label,label"}),
+    ("qantar timeline --fields da", {"date"}, {"as_of"}),
+    ("qantar search bakery --fields t", {"title"}, {"tags", "time"}),
+    ("qantar show x --fields que", {"question"}, set()),
+    ("qantar places --fields ID", {"id"}, {"iso_code"}),
+])
+def test_fields_complete_from_the_commands_own_collection(line, wanted, unwanted):
+    """In: the field after the last comma, of the command's kind (any kind's for show), not given yet."""
+    got = set(offered(line))
+    assert wanted <= got and not unwanted & got, got
+    assert all(" " not in c for c in got)
