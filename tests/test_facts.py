@@ -273,3 +273,4 @@ def test_only_the_articles_that_say_so_are_said_to_report_the_spread(kb):
     _, record = kb.get("2022-01-protests-spread-turn-violent")
     spread = record["summary"].split(" say the protests spread")[0]
     assert "Global Voices and IWPR" in spread and "Astana Times" not in spread and "TRT" not in spread
+

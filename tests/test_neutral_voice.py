@@ -14,7 +14,7 @@ from qantar_cli import load
 LOADED = re.compile(
     r"\b(terroris[mt]s?|terrorist|counter-?terror\w*|bandits?|coup|coups|putsch|militants?|extremis[mt]s?|extremist|"
     r"conspirators?|conspiracy|criminals?|criminal|provocateurs?|looters?|radicals?|thugs?|"
-    r"seized? the airport|hijack\w*|masterminds?|traitors?)\b",
+    r"seized? the airport|hijack\w*|masterminds?|traitors?|purges?|purged)\b",
     re.I,
 )
 ATTRIBUTION = re.compile(
