@@ -392,10 +392,12 @@ def _fields_offered(ctx: click.Context, param: click.Parameter, incomplete: str)
     collection's for ``show``), leaving out those already given: ``id,da`` offers ``id,date``."""
     own = {**kinds.BY_KEY, "timeline": kinds.EVENTS, "search": kinds.MATCHES}.get(ctx.info_name or "")
     collections = (own,) if own is not None else kinds.ALL
-    done, comma, last = incomplete.rpartition(",")
-    given = set(done.lower().split(","))
-    return [f"{done}{comma}{name}" for name in dict.fromkeys(f.name for c in collections for f in c.fields)
-            if name.startswith(last.lower()) and name not in given]
+    fields = list(dict.fromkeys(f.name for c in collections for f in c.fields))
+    done, comma, last = incomplete.lower().rpartition(",")
+    given = done.split(",") if comma else []
+    if any(name not in fields for name in given) or len(set(given)) < len(given):
+        return []  # not a list of this command's fields so far: nothing to build on, and nothing echoed back
+    return [f"{done}{comma}{name}" for name in fields if name.startswith(last) and name not in given]
 
 
 def output_options(f: Handler) -> Handler:
@@ -416,6 +418,20 @@ def chosen_format(fmt: str | None, as_json: bool) -> str:
 
 
 # -- the group ------------------------------------------------------------------------
+
+
+def _global_first(option: str, argv: list[str], command: int) -> str:
+    """The command line typed, with the global ``option`` given after the command (at ``command``),
+    and the path ``--data`` takes, moved first."""
+    import shlex
+
+    at = next((i for i, arg in enumerate(argv) if i > command and (arg == option or arg.startswith(option + "="))),
+              None)
+    if at is None:
+        return f"qantar {option} {' '.join(argv[:1])}".rstrip()
+    end = at + 2 if argv[at] == "--data" and at + 1 < len(argv) else at + 1
+    value = ["PATH"] if argv[at] == "--data" and end == at + 1 else []  # --data given without its path
+    return "qantar " + shlex.join([*argv[at:end], *value, *argv[:at], *argv[end:]])
 
 
 def _closed_pipe(exc: OSError) -> bool:
@@ -614,11 +630,12 @@ class QantarGroup(click.Group):
         except click.exceptions.NoSuchOption as exc:
             if exc.option_name not in _GLOBAL_OPTIONS:
                 return self._show(self._misplaced(exc, args))
-            command = exc.ctx.info_name if exc.ctx is not None and exc.ctx.parent is not None else "timeline"
             if exc.option_name == "--version":  # it answers alone: a command after it is never run
                 message = "--version is a global option, answered alone: qantar --version"
             else:
-                example = f"qantar {exc.option_name}{' PATH' if exc.option_name == '--data' else ''} {command}"
+                argv = [str(a) for a in (args if args is not None else sys.argv[1:])]
+                name, _ = self._command_in(argv)
+                example = _global_first(exc.option_name, argv, argv.index(name) if name else 0)
                 message = f"{exc.option_name} is a global option: give it before the command, as in {example}"
             return self._show(click.exceptions.NoSuchOption(exc.option_name, message, None, exc.ctx))
         except click.ClickException as exc:
@@ -930,13 +947,13 @@ def _search_options(function: Handler) -> Handler:
 
 class WordsCommand(click.Command):
     """A command whose arguments are words to search for, never query syntax (SPEC, search): a word
-    that begins with ``-`` but is none of the command's options (``-coup``, ``-1``) is a word, not an
-    unknown option. A ``--word`` is still an option, unknown or not, with Click's suggestions."""
+    that begins with ``-`` but is none of the command's options (``-coup``, ``-1``, ``-foreign``, though
+    ``-f`` is one) is a word, not an unknown option. A ``--word`` is still an option, with Click's
+    suggestions. Such words are searched for after the others (the order of words does not matter)."""
 
     def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
-        takes_value = {name: not (option.is_flag or option.count)
-                       for option in self.get_params(ctx) if isinstance(option, click.Option)
-                       for name in (*option.opts, *option.secondary_opts)}
+        options = {name: option for option in self.get_params(ctx) if isinstance(option, click.Option)
+                   for name in (*option.opts, *option.secondary_opts)}
         given: list[str] = []
         words: list[str] = []
         value_next = False
@@ -945,12 +962,28 @@ class WordsCommand(click.Command):
                 words.extend(args[n + 1:])
                 break
             if value_next or not arg.startswith("-") or arg == "-" or arg.startswith("--") \
-                    or arg[:2] in takes_value:  # a value, a plain word, an option (-fjson: -f with json)
-                value_next = not value_next and takes_value.get(arg, False)
+                    or _short_options(arg, options):
+                option = options.get(arg)
+                value_next = not value_next and option is not None and not (option.is_flag or option.count)
                 given.append(arg)
             else:
                 words.append(arg)
         return super().parse_args(ctx, [*given, "--", *words] if words else given)
+
+
+def _short_options(arg: str, options: dict[str, click.Option]) -> bool:
+    """Whether ``-xyz`` is short options as Click reads them: ``-f`` itself, ``-fjson`` (a format as
+    its value), or flags together (``-h``); ``-foreign`` is none of these (no format "oreign")."""
+    first = options.get(arg[:2])
+    if first is None:
+        return False
+    rest = arg[2:]
+    if not rest:
+        return True
+    if not (first.is_flag or first.count):  # a value attached: an option only if it is a valid one
+        choices = getattr(first.type, "choices", None)
+        return choices is None or rest.lower() in {str(c).lower() for c in choices}
+    return all(f"-{c}" in options and (options[f"-{c}"].is_flag or options[f"-{c}"].count) for c in rest)
 
 
 @cli.command(cls=WordsCommand, short_help="Records with all these words, in any spelling.")
@@ -984,16 +1017,7 @@ def search(app: App, /, words: tuple[str, ...], fmt: str | None, as_json: bool, 
     except SearchUnavailable as exc:
         raise Failed(str(exc)) from None
     if not found:
-        hint = f"; the nearest words the knowledge base has: {', '.join(found.nearest)}" if found.nearest else \
-            "; each word is in some record, but no record has them all" if found.apart else ""
-        import re
-        import shlex
-
-        field = re.search(r"(?<!\S)(kind|source|region|tag|date|from|to):(\S+)", text)
-        if field:  # field syntax, as other search tools take it: here, a filter
-            hint += f"; to filter, use --{field.group(1)} {shlex.quote(field.group(2))}"
-        if any(w.startswith("--") for w in words):  # only after --, which makes every word a word
-            hint += "; every word after -- is searched for, so give options before it"
+        hint = _why_nothing(found, words, text)
         asked = describe({**criteria, "kind": kind})
         narrowed = f" with {asked}" if asked else ""
         from .find.names import quoted
@@ -1001,8 +1025,37 @@ def search(app: App, /, words: tuple[str, ...], fmt: str | None, as_json: bool, 
         say(f"no record matches {quoted(text.strip())}{narrowed}{hint}.")
         if chosen != "table":
             app.emit(found, kinds.MATCHES, chosen)
+        else:
+            say_left_out(found.left_out, kinds.MATCHES)
         return
     app.emit(found, kinds.MATCHES, chosen, criteria)
+
+
+def _why_nothing(found: Any, words: tuple[str, ...], text: str) -> str:
+    """What the line saying nothing matched adds: the nearest known words, or that each word is known
+    but not together; the filter field syntax (kind:event) asked for; a word that looked like an option."""
+    import re
+
+    said = []
+    if found.nearest:
+        said.append(f"the nearest words the knowledge base has: {', '.join(found.nearest)}")
+    elif found.apart:
+        said.append("each word is in some record, but no record has them all")
+    field = re.search(r"(?<!\S)(kind|tag|source|region|date|from|to):(\S+)", text)
+    if field:  # field syntax, as other search tools take it: here, a filter
+        name, value = field.group(1), field.group(2).strip("\"'“”").lower()
+        closed = {"kind": kinds.SEARCH_KINDS, "tag": kinds.TAGS}.get(name, ())
+        if not re.fullmatch(r"[\w.-]+", value) or (closed and value not in closed):
+            value = f"{name[0].upper()} (qantar search --help lists them)" if closed else name[0].upper()
+        alone = text.split() == [field.group(0)]
+        said.append(f"to filter, {'add' if alone else 'use'} --{name} {value}"
+                    + (" to the words to search for" if alone else ""))
+    looks = next((w for w in words if w.startswith("--") or w[:2] in ("-f", "-h")), None)
+    if looks:
+        said.append(f"{looks} was searched for as a word, not read as an option: "
+                    + (f"-f takes {', '.join(FORMATS[:-1])} or {FORMATS[-1]}" if looks[:2] == "-f"
+                       else "give options before --"))
+    return "".join(f"; {part}" for part in said)
 
 
 @list_command("places", kinds.PLACES, short_help="The gazetteer: places, their kinds and other names.")

@@ -77,12 +77,13 @@ def test_an_option_of_no_command_given_is_still_unknown(args):
 
 
 @pytest.mark.parametrize(("args", "said", "not_said"), [
-    (["figures", "--data", "x.yaml"], "as in qantar --data PATH figures", "timeline"),
+    (["figures", "--data", "x.yaml", "--json"], "as in qantar --data x.yaml figures --json", "timeline"),
+    (["timeline", "--data"], "as in qantar --data PATH timeline", "qantar --data timeline"),
     (["places", "--no-color"], "as in qantar --no-color places", "timeline"),
     (["timeline", "--version"], "answered alone: qantar --version", "qantar --version timeline"),
 ])
 def test_a_global_option_given_after_a_command_is_shown_where_it_goes(args, said, not_said):
-    """In: the example names the command given, and --version, which answers alone, needs no command.
+    """In: the example is the line typed with the option first, and --version, which answers alone, needs no command.
     Out: an example with another command, or one whose command would never run."""
     run = invoke(*args, data=None, ok=False)
     assert_usage_error(run, said)

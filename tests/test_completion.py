@@ -282,9 +282,18 @@ def test_a_malformed_completion_environment_is_one_sentence(shell, variables, na
     ("qantar search bakery --fields t", {"title"}, {"tags", "time"}),
     ("qantar show x --fields que", {"question"}, set()),
     ("qantar places --fields ID", {"id"}, {"iso_code"}),
+    ("qantar places --fields ID,NA", {"id,name"}, set()),
 ])
 def test_fields_complete_from_the_commands_own_collection(line, wanted, unwanted):
     """In: the field after the last comma, of the command's kind (any kind's for show), not given yet."""
     got = set(offered(line))
     assert wanted <= got and not unwanted & got, got
     assert all(" " not in c for c in got)
+
+
+@pytest.mark.parametrize("typed", ["'a b,la'", "$(id),la", "id,,la", "id,id,la", "bogus,la", "'\x1b[31m,la'"])
+def test_fields_completion_echoes_nothing_that_is_not_fields(typed):
+    """Out: what was typed before the last comma handed back to the shell, spaces and controls included."""
+    done = complete(f"qantar figures --fields {typed}", cword=3)
+    assert done.returncode == 0 and done.stderr == "" and "plain," not in done.stdout, done.stdout
+    assert "la" not in done.stdout

@@ -86,7 +86,7 @@ def test_no_match_names_every_filter_and_what_a_double_dash_did():
     run = bundled("search", "airport", "--tag", "airport", "--kind", "actor", ok=True)
     assert run.stderr == "qantar: no record matches 'airport' with --tag airport --kind actor.\n"
     run = bundled("search", "--", "Zhanaozen", "--json", ok=True)
-    assert "every word after -- is searched for, so give options before it" in run.stderr
+    assert "--json was searched for as a word, not read as an option: give options before --" in run.stderr
     assert "give options before it" not in bundled("search", "qqqqxx", ok=True).stderr
 
 
@@ -176,7 +176,9 @@ def test_the_users_words_are_never_query_syntax(text):
     (["--kind", "source", "-coup", "--json"], ["coup", "--kind", "source", "--json"]),
     (["-1", "--kind", "place", "--json"], ["1", "--kind", "place", "--json"]),
     (["-fjson", "-coup"], ["coup", "--json"]),
-    (["-f", "json", "-coup"], ["coup", "--json"])])
+    (["-f", "json", "-coup"], ["coup", "--json"]),
+    (["-foreign", "troops", "--json"], ["foreign", "troops", "--json"]),  # -f with no format "oreign"
+    (["-hijacking", "--json"], ["hijacking", "--json"]), (["-fJSON", "-coup"], ["coup", "--json"])])
 def test_a_word_that_begins_with_a_hyphen_is_a_word_not_an_option(args, same_as):
     """In: -coup and -1 typed without --, before or after options (SPEC: - is searched for or ignored,
     never an error). Out: an unknown option -c or -1; an option or its value taken for a word."""
@@ -201,6 +203,15 @@ def test_no_match_is_an_empty_list_and_a_hint():
     assert table.stdout == "" and "zhanaozen" in table.stderr
 
 
+def test_a_table_with_no_match_still_counts_what_a_date_left_out():
+    """SPEC, Filters: the line counting what a date left out, in every format, an empty table too."""
+    table = bundled("search", "qandy", "--date", "2022-01-05")
+    as_json = bundled("search", "qandy", "--date", "2022-01-05", "--json")
+    assert table.stdout == "" and as_json.json() == []
+    left = [line for line in as_json.stderr.splitlines() if "add --coarse" in line]
+    assert left and left[0] in table.stderr.splitlines()
+
+
 def test_operators_typed_in_capitals_are_left_out_beside_other_words():
     """In: AND, OR, NOT, NEAR in capitals are search syntax people type; alone they are words.
     Out: "Almaty NEAR airport" finding nothing because no record says "near"."""
@@ -214,7 +225,9 @@ def test_operators_typed_in_capitals_are_left_out_beside_other_words():
 
 @pytest.mark.parametrize(("text", "said", "not_said"), [
     ("almaty zhanaozen bakery", "each word is in some record, but no record has them all", "nearest"),
-    ("kind:event", "to filter, use --kind event", "each word"),
+    ("kind:event", "to filter, add --kind event to the words to search for", "each word"),
+    ("kind:events zhanaozen airport", "to filter, use --kind K (qantar search --help lists them)", "--kind events"),
+    ("bakery -fxml", "-fxml was searched for as a word, not read as an option: -f takes table", "nearest"),
     ("coup region:zhanaozen", "to filter, use --region zhanaozen", "nearest"),
 ])
 def test_no_match_says_why_when_no_word_is_unknown(text, said, not_said):

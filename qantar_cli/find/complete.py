@@ -22,7 +22,7 @@ from collections.abc import Iterable
 
 from ..kb.store import KnowledgeBase
 from . import names
-from .query import VOICES, candidates
+from .query import VOICES, candidates, source_candidates
 
 #: What a candidate may look like to be offered: a single token no shell acts on.
 SAFE = re.compile(r"[A-Za-z0-9][A-Za-z0-9.-]*\Z")
@@ -39,7 +39,7 @@ WHAT = ("places", "actors", "sources", "references")
 def pool(kb: KnowledgeBase, what: str) -> list[names.Candidate]:
     """The candidates for ``what``: each id with every name it answers to."""
     if what == "sources":
-        return candidates(kb, "sources") + [names.Candidate(v, v) for v in VOICES]
+        return source_candidates(kb) + [names.Candidate(v, v) for v in VOICES]
     if what == "references":  # what ``show`` finds: any id, a source's short name, an actor's or a place's names
         found = candidates(kb, "actors") + candidates(kb, "places") + candidates(kb, "sources")
         named = {c.id for c in found}

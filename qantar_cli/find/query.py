@@ -49,12 +49,20 @@ def _candidates(kb: KnowledgeBase, key: str, folded: Callable[[], dict[str, list
     """The candidates of a collection, their folded names from ``folded`` (None: fold them here)."""
     from .names import Candidate
 
-    if key == "sources":  # an article also answers to its author (Almas Kaisar)
-        return [Candidate(s["id"], s["publisher"], [short_name(s["id"]), s["publisher"], *filter(None, [s["author"]])],
-                          folded) for s in kb[key]]
+    if key == "sources":
+        return [Candidate(s["id"], s["publisher"], [short_name(s["id"]), s["publisher"]], folded) for s in kb[key]]
     # a region answers to its ISO 3166-2 code too (KZ-75), as places --json gives it
     return [Candidate(r["id"], r["name"], [*r["aliases"], *filter(None, [r.get("iso_code")])], folded, r.get("kind"))
             for r in kb[key]]
+
+
+def source_candidates(kb: KnowledgeBase) -> list[Candidate]:
+    """The sources as ``--source`` and ``sources ID`` name them: also by author (Almas Kaisar). Not in
+    ``show``, where an author's name is the actor's, not the article's."""
+    from .names import Candidate
+
+    return candidates(kb, "sources") + [Candidate(s["id"], s["publisher"], [s["author"]])
+                                        for s in kb["sources"] if s.get("author")]
 
 
 def folded_names(kb: KnowledgeBase, key: str) -> dict[str, list[str]]:
@@ -248,7 +256,7 @@ class Asker:
             return ids, voices  # a voice asks nothing of the resolver
         from . import names
 
-        pool = candidates(self.kb, "sources")
+        pool = source_candidates(self.kb)
         for text in named:
             try:
                 ids.update(names.resolve(text, pool, "source", "source"))
@@ -378,8 +386,9 @@ def find(kb: KnowledgeBase, text: str, suggest: bool = True) -> tuple[str, Recor
         hits = _place_answer(kb, text, hits, pools["places"])
     if len(hits) > 1:
         shown = {c.id: c.shown() for c in pool}
-        raise QueryError(f"{names.quoted(wanted)} is ambiguous: it names {len(hits)} records; give one's id",
-                         criterion="reference", value=wanted, candidates=[f"{kind_of[h]} {shown[h]}" for h in hits])
+        raise _later_region(kb, wanted, QueryError(
+            f"{names.quoted(wanted)} is ambiguous: it names {len(hits)} records; give one's id",
+            criterion="reference", value=wanted, candidates=[f"{kind_of[h]} {shown[h]}" for h in hits]))
     return kb.get(hits[0])  # type: ignore[return-value]
 
 
