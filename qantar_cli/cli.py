@@ -997,8 +997,10 @@ def search(app: App, /, words: tuple[str, ...], fmt: str | None, as_json: bool, 
 
     Ids, titles, names and their other spellings, summaries, notes,
     claims and quotes are searched, in any script: Жанаозен finds what
-    Zhanaozen finds. A date filter leaves out records without a date
-    (actors, places, disputes); --tag keeps events.
+    Zhanaozen finds. A record's date is an event's date, a figure's as_of
+    (when the number was stated, not the days it counts) or a source's
+    publication; a date filter leaves out records without one (actors,
+    places, disputes). --tag keeps events.
 
     \b
     qantar search Zhanaozen
