@@ -1,7 +1,7 @@
 """``qantar disputes`` and ``qantar show ID``."""
 
 import pytest
-from conftest import assert_usage_error, invoke
+from conftest import MINI, assert_usage_error, invoke
 
 from qantar_cli.collections import BY_KEY
 
@@ -156,3 +156,15 @@ def test_a_source_id_in_a_dispute_stays_on_the_side_that_cites_it(columns):
                 at = line.find(source)
                 if at != -1:
                     assert at + len(source) <= border - 2 or at >= border, (columns, line)
+
+
+def test_a_source_id_too_wide_for_its_column_is_never_below_its_quote(tmp_path):
+    """A citation's source stands above its quote: blocks when the id does not fit its column.
+    Out (80 columns, a 70-character id): the quote on the first line, its source on the line below."""
+    wide = "iwpr-2023-year-on-" + "x" * 52
+    data = tmp_path / "wide.yaml"
+    data.write_text(MINI.read_text(encoding="utf-8").replace("iwpr-2023-year-on", wide), encoding="utf-8")
+    out = invoke("show", "killed-official", data=data, env={"COLUMNS": "80"}).stdout
+    block = out[out.index("Citations (1)"):out.index("Related")]
+    assert block.index(wide) < block.index("Official figures set the number")
+    assert "Source, speaker:" in block

@@ -54,12 +54,14 @@ def print_detail(key: str, record: Record, related: dict[str, list[Record]], str
     rows = [{"field": f.name, "value": _value(f.name, record[f.name], view)}
             for f in collection.fields if f.shape is None or f.name == "roles"]
     draw(console, _FIELD_COLUMNS, rows, view, header=False, lines_between=False)
+    # A quote beside a source id that does not fit its column would start a line above its source:
+    # blocks instead (overflow=False), the source always above its quote.
     for n, position in enumerate(record.get("positions") or [], 1):
         print_heading(console, f"Position {n} ({position['origin']}): {position['claim']}")
-        draw(console, _CITATION_COLUMNS, position["citations"], view, lines_between=False)
+        draw(console, _CITATION_COLUMNS, position["citations"], view, lines_between=False, overflow=False)
     if record.get("citations"):
         print_heading(console, f"Citations ({len(record['citations'])})")
-        draw(console, _CITATION_COLUMNS, record["citations"], view, lines_between=False)
+        draw(console, _CITATION_COLUMNS, record["citations"], view, lines_between=False, overflow=False)
     for group, records in related.items():
         print_heading(console, f"Related {group} ({len(records)})")
         print_table(records, kinds.get(group), stream, view, console=console)

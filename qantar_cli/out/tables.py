@@ -305,10 +305,14 @@ def shown(cols: tuple[Col, ...], rows: list[list[Lines]]) -> tuple[tuple[Col, ..
 
 
 def draw(console: Console, cols: tuple[Col, ...], records: list[Record], view: Any, *,
-         header: bool = True, lines_between: bool = True) -> None:
-    """Records as a grid of ``cols``, or as stacked blocks where the terminal is too narrow."""
+         header: bool = True, lines_between: bool = True, overflow: bool = True) -> None:
+    """Records as a grid of ``cols``, or as stacked blocks where the terminal is too narrow.
+
+    ``overflow=False``: blocks too when a kept word (an id) would not fit inside its column.
+    """
     cols, rows = shown(cols, [[cell_lines(c, record, view) for c in cols] for record in records])
-    widths = column_widths(console.width, cols, records, rows, gap=GAP) if console.width >= NARROW else None
+    widths = column_widths(console.width, cols, records, rows, gap=GAP, overflow=overflow) \
+        if console.width >= NARROW else None
     if widths is None:
         _print_stacked(console, cols, rows)
     else:
