@@ -1212,6 +1212,33 @@ def validate(ctx: click.Context, path: str | None, texts: str | None) -> None:
     ctx.exit(1 if report.total else 0)
 
 
+@cli.command("help", hidden=True)
+@click.argument("name", metavar="[COMMAND]", required=False)
+@click.pass_context
+def help_command(ctx: click.Context, name: str | None) -> None:
+    """The help of qantar, or of COMMAND: the same as qantar --help or qantar COMMAND --help.
+
+    \b
+    qantar help
+    qantar help timeline
+    """
+    root = ctx.find_root()
+    group = root.command
+    if name is None:
+        click.echo(group.get_help(root))
+        return
+    command = group.get_command(root, name) if isinstance(group, click.Group) else None
+    if command is None:
+        commands = [c for c in group.list_commands(root) if not getattr(group.get_command(root, c), "hidden", False)] \
+            if isinstance(group, click.Group) else []
+        from .find.names import Candidate, quoted, suggest
+
+        close = suggest(name.lower(), [Candidate(c, c) for c in commands])
+        hint = f" Did you mean: {', '.join(close)}?" if close else f" The commands: {', '.join(commands)}."
+        raise Usage(f"No such command {quoted(name)}.{hint}", ctx=ctx)
+    click.echo(command.get_help(click.Context(command, info_name=name, parent=root)))
+
+
 SHELLS = ("bash", "zsh", "fish")
 
 

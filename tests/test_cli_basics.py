@@ -21,7 +21,7 @@ def test_the_command_list_says_each_command_whole_at_80_columns(monkeypatch):
     out = invoke("--help", data=None).stdout
     listed = out.split("Commands:\n", 1)[1].splitlines()
     assert [line for line in listed if "..." in line] == []
-    assert len(listed) == len(cli.commands)
+    assert len(listed) == len([c for c in cli.commands.values() if not c.hidden])
     assert all(line.rstrip().endswith((".", ")")) for line in listed)
 
 
@@ -88,3 +88,16 @@ def test_a_global_option_given_after_a_command_is_shown_where_it_goes(args, said
     run = invoke(*args, data=None, ok=False)
     assert_usage_error(run, said)
     assert not_said not in run.stderr
+
+
+@pytest.mark.parametrize("args", [[], ["timeline"], ["export"], ["help"]])
+def test_help_command_prints_what_dash_dash_help_prints(args):
+    """qantar help [COMMAND] is qantar [COMMAND] --help, which people type too; it reads no knowledge file."""
+    said = invoke("help", *args, data="/nonexistent.yaml")
+    assert said.stdout == invoke(*args, "--help", data="/nonexistent.yaml").stdout and said.stdout.startswith("Usage:")
+    assert "help" not in invoke("--help", data=None).stdout.split("Commands:")[1]  # hidden: not listed
+
+
+@pytest.mark.parametrize(("name", "said"), [("timelin", "Did you mean: timeline?"), ("zzz", "The commands: actors")])
+def test_help_of_an_unknown_command_names_the_commands(name, said):
+    assert_usage_error(invoke("help", name, data=None, ok=False), f"No such command '{name}'", said)
