@@ -90,7 +90,8 @@ def column_widths(total: int, cols: tuple[Col, ...], records: list[Record], rows
     # First every kept word inside its column and words of up to 16 cells whole; then words of up to
     # 10; then (unless ``overflow`` is False) a kept word (an id) may be wider than its column, standing
     # alone on its line and running on into the columns to its right, as long as it ends inside the terminal.
-    for longest_word, run_on in ((16, False), (10, False), (10, True))[:None if overflow else 2]:
+    passes = ((16, False), (10, False), *(((10, True),) if overflow else ()))
+    for longest_word, run_on in passes:
         widths = _widths(total, cols, records, rows, gap, longest_word, run_on)
         if widths is not None:
             return widths
@@ -311,6 +312,13 @@ def draw(console: Console, cols: tuple[Col, ...], records: list[Record], view: A
     ``overflow=False``: blocks too when a kept word (an id) would not fit inside its column.
     """
     cols, rows = shown(cols, [[cell_lines(c, record, view) for c in cols] for record in records])
+    _grid_or_blocks(console, cols, records, rows, header=header, lines_between=lines_between, overflow=overflow)
+
+
+def _grid_or_blocks(console: Console, cols: tuple[Col, ...], records: list[Record], rows: list[list[Lines]], *,
+                    header: bool = True, lines_between: bool = True, overflow: bool = True) -> None:
+    """``rows`` as a grid where the terminal is wide enough for ``cols`` (and, without ``overflow``,
+    for every kept word inside its column), else as stacked blocks."""
     widths = column_widths(console.width, cols, records, rows, gap=GAP, overflow=overflow) \
         if console.width >= NARROW else None
     if widths is None:
@@ -339,11 +347,7 @@ def _print_sections(console: Console, collection: Collection, records: list[Reco
         sides, cells = shown(collection.columns[1:], [row[1:]])
         # Side by side only with every source id inside its side: one running on across the next side,
         # or out to the left edge below both, would no longer show whose side cites it.
-        widths = column_widths(console.width, sides, [record], cells, gap=GAP, overflow=False)
-        if widths is None:
-            _print_stacked(console, sides, cells)
-        else:
-            _print_grid(console, sides, cells, widths, lines_between=False)
+        _grid_or_blocks(console, sides, [record], cells, lines_between=False, overflow=False)
         note = _footer(collection, record)
         if note:
             print_wrapped(console, "Note: " + note, "dim")
