@@ -133,13 +133,13 @@ def _an_actor(kb: KnowledgeBase, text: str, error: QueryError) -> QueryError:
     Voices republished), whose record says how it bears on the sources."""
     from . import names
 
+    pool = candidates(kb, "actors")
     try:
-        found = names.resolve(text, candidates(kb, "actors"), "actor", "actor", close=False)
+        found = names.resolve(text, pool, "actor", "actor", close=False)
     except QueryError:
         return error
     if len(found) == 1:
-        actor = kb.get(found[0])
-        name = kinds.label_of(actor[1]) if actor else found[0]
+        name = next(c.label for c in pool if c.id == found[0])
         error.message += (f"; it names an actor, {name}, not one of the sources: qantar show {found[0]} "
                           f"says who it is, with the records it is part of")
     return error
