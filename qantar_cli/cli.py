@@ -387,28 +387,35 @@ def _fields_value(ctx: click.Context, param: click.Parameter, value: str | None)
     ctx.meta["qantar.fields"] = names
 
 
-def _fields_offered(ctx: click.Context, param: click.Parameter, incomplete: str) -> list[str]:
-    """``--fields`` completes the field after the last comma, from the command's own collection (any
-    collection's for ``show``), leaving out those already given: ``id,da`` offers ``id,date``."""
-    own = {**kinds.BY_KEY, "timeline": kinds.EVENTS, "search": kinds.MATCHES}.get(ctx.info_name or "")
-    collections = (own,) if own is not None else kinds.ALL
-    fields = list(dict.fromkeys(f.name for c in collections for f in c.fields))
-    done, comma, last = incomplete.lower().rpartition(",")
-    given = done.split(",") if comma else []
-    if any(name not in fields for name in given) or len(set(given)) < len(given):
-        return []  # not a list of this command's fields so far: nothing to build on, and nothing echoed back
-    return [f"{done}{comma}{name}" for name in fields if name.startswith(last) and name not in given]
+def _fields_offered(collections: tuple[Collection, ...]) -> Callable[[click.Context, click.Parameter, str],
+                                                                   list[str]]:
+    """A ``shell_complete`` callback: ``--fields`` completes the field after the last comma, from the
+    fields of ``collections``, leaving out those already given: ``id,da`` offers ``id,date``."""
+
+    def complete(ctx: click.Context, param: click.Parameter, incomplete: str) -> list[str]:
+        fields = list(dict.fromkeys(f.name for c in collections for f in c.fields))  # at a Tab, not at start-up
+        done, comma, last = incomplete.lower().rpartition(",")
+        given = done.split(",") if comma else []
+        if any(name not in fields for name in given) or len(set(given)) < len(given):
+            return []  # not a list of these fields so far: nothing to build on, and nothing echoed back
+        return [f"{done}{comma}{name}" for name in fields if name.startswith(last) and name not in given]
+
+    return complete
 
 
-def output_options(f: Handler) -> Handler:
-    """``--format/-f``, its short form ``--json``, and ``--fields``; commands receive ``fmt`` and ``as_json``."""
-    f = click.option("--fields", metavar="A,B,...", callback=_fields_value, expose_value=False,
-                     shell_complete=_fields_offered,
-                     help="Only these fields, in this order (json, ndjson and csv).")(f)
-    f = click.option("--json", "as_json", is_flag=True, help="Short for --format json.")(f)
-    f = click.option("-f", "--format", "fmt", type=ClosedSet(FORMATS, "format"), default=None,
-                     help=f"{FORMATS[0]} (default), {', '.join(FORMATS[1:-1])} or {FORMATS[-1]}.")(f)
-    return f
+def output_options(collection: Collection | None) -> Decorator:
+    """``--format/-f``, its short form ``--json``, and ``--fields`` (of ``collection``, or of any kind for
+    None); commands receive ``fmt`` and ``as_json``."""
+
+    def decorate(f: Handler) -> Handler:
+        f = click.option("--fields", metavar="A,B,...", callback=_fields_value, expose_value=False,
+                         shell_complete=_fields_offered(kinds.ALL if collection is None else (collection,)),
+                         help="Only these fields, in this order (json, ndjson and csv).")(f)
+        f = click.option("--json", "as_json", is_flag=True, help="Short for --format json.")(f)
+        return click.option("-f", "--format", "fmt", type=ClosedSet(FORMATS, "format"), default=None,
+                            help=f"{FORMATS[0]} (default), {', '.join(FORMATS[1:-1])} or {FORMATS[-1]}.")(f)
+
+    return decorate
 
 
 def chosen_format(fmt: str | None, as_json: bool) -> str:
@@ -759,7 +766,8 @@ def list_command(name: str, collection: Collection, **settings: Any) -> Callable
     """A command that lists a collection, with its filters and the output options."""
 
     def decorate(function: Handler) -> click.Command:
-        return cli.command(name, **settings)(filter_options(collection)(output_options(click.pass_obj(function))))
+        handler = filter_options(collection)(output_options(collection)(click.pass_obj(function)))
+        return cli.command(name, **settings)(handler)
 
     return decorate
 
@@ -816,7 +824,7 @@ def figures(app: App, /, fmt: str | None, as_json: bool, **criteria: Any) -> Non
 @cli.command(short_help="Who was involved, in which roles.")
 @click.argument("name", required=False, shell_complete=offers("actors"))
 @filter_options(kinds.ACTORS)
-@output_options
+@output_options(kinds.ACTORS)
 @click.pass_obj
 def actors(app: App, /, name: str | None, fmt: str | None, as_json: bool, **criteria: Any) -> None:
     """Who was involved, in which roles. NAME matches an id, name or alias,
@@ -832,7 +840,7 @@ def actors(app: App, /, name: str | None, fmt: str | None, as_json: bool, **crit
 @cli.command(short_help="The five articles, and what each one supports.")
 @click.argument("source_id", metavar="[ID]", required=False, shell_complete=offers("sources"))
 @filter_options(kinds.SOURCES)
-@output_options
+@output_options(kinds.SOURCES)
 @click.pass_obj
 def sources(app: App, /, source_id: str | None, fmt: str | None, as_json: bool, **criteria: Any) -> None:
     """The five articles: publisher, date, stance, and what each supports.
@@ -885,7 +893,7 @@ def disputes(app: App, /, fmt: str | None, as_json: bool, **criteria: Any) -> No
 
 @cli.command(short_help="Records in full: every quote, and related records.")
 @click.argument("references", metavar="REF...", nargs=-1, required=True, shell_complete=offers("references"))
-@output_options
+@output_options(None)
 @click.pass_obj
 def show(app: App, references: tuple[str, ...], fmt: str | None, as_json: bool) -> None:
     """Records in full, with every citation's quote, and their related records.
@@ -989,7 +997,7 @@ def _short_options(arg: str, options: dict[str, click.Option]) -> bool:
 @cli.command(cls=WordsCommand, short_help="Records with all these words, in any spelling.")
 @click.argument("words", metavar="TEXT...", nargs=-1, required=True)
 @_search_options
-@output_options
+@output_options(kinds.MATCHES)
 @click.pass_obj
 def search(app: App, /, words: tuple[str, ...], fmt: str | None, as_json: bool, kind: tuple[str, ...],
            **criteria: Any) -> None:
@@ -1223,14 +1231,12 @@ def help_command(ctx: click.Context, name: str | None) -> None:
     qantar help timeline
     """
     root = ctx.find_root()
-    group = root.command
     if name is None:
-        click.echo(group.get_help(root))
+        click.echo(cli.get_help(root))
         return
-    command = group.get_command(root, name) if isinstance(group, click.Group) else None
+    command = cli.get_command(root, name)
     if command is None:
-        commands = [c for c in group.list_commands(root) if not getattr(group.get_command(root, c), "hidden", False)] \
-            if isinstance(group, click.Group) else []
+        commands = [c for c in cli.list_commands(root) if not cli.commands[c].hidden]
         from .find.names import Candidate, quoted, suggest
 
         close = suggest(name.lower(), [Candidate(c, c) for c in commands])
